@@ -1,11 +1,11 @@
 """Shared fixtures: a small unit tree and one user per standard role.
 
-    Tỉnh Khánh Hòa (province)          ← province_officer, council_member, observer,
-    ├── Sở Nội vụ (department)             province_reviewer, province_admin
-    ├── Phường Nha Trang (commune A)    ← commune_a_officer, commune_a_admin
-    │   └── Chi bộ Khu phố 1 (party)
-    └── Phường Phan Rang (commune B)    ← commune_b_officer (sees nothing of A)
-    Tỉnh Ninh Thuận (legacy province, closed 30/06/2025) → Tỉnh Khánh Hòa
+Tỉnh Khánh Hòa (province)          ← province_officer, council_member, observer,
+├── Sở Nội vụ (department)             province_reviewer, province_admin
+├── Phường Nha Trang (commune A)    ← commune_a_officer, commune_a_admin
+│   └── Chi bộ Khu phố 1 (party)
+└── Phường Phan Rang (commune B)    ← commune_b_officer (sees nothing of A)
+Tỉnh Ninh Thuận (legacy province, closed 30/06/2025) → Tỉnh Khánh Hòa
 """
 
 import datetime as dt
@@ -21,7 +21,7 @@ from danvan.orgs.tests.factories import (
     make_root,
 )
 
-PASSWORD = "secret-pass-123"
+PASSWORD = "secret-pass-123"  # noqa: S105 - test fixture
 
 
 @pytest.fixture

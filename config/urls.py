@@ -1,6 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from danvan.core import views as core_views
 
 urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("danvan.orgs.account_urls")),
+    path("units/", include("danvan.orgs.urls")),
+    path("history/", include("danvan.core.urls")),
+    path("api/", include("danvan.api.urls")),
     path("admin/", admin.site.urls),
 ]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "danvan.core.views.permission_denied"
+handler404 = "danvan.core.views.page_not_found"
+handler500 = "danvan.core.views.server_error"

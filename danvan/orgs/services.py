@@ -47,7 +47,7 @@ def add_agency(
         is_remote_area=is_remote_area or parent.is_remote_area,
     )
     child._history_user = actor
-    return parent.add_child(instance=child)
+    return Unit.objects.add_child(parent, instance=child)
 
 
 @transaction.atomic

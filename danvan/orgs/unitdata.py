@@ -156,7 +156,8 @@ def _parents_first(rows: dict[str, UnitRow]) -> list[UnitRow]:
     return sorted(rows.values(), key=lambda row: (depth[row.key], row.key))
 
 
-def parse_units_file(path: Path) -> tuple[list[UnitRow], list[SuccessionRow]]:
+def parse_units_file(path: Path | str) -> tuple[list[UnitRow], list[SuccessionRow]]:
+    path = Path(path)
     try:
         with path.open(encoding="utf-8") as handle:
             data = json.load(handle)

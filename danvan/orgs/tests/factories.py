@@ -8,13 +8,13 @@ from danvan.orgs.models import Membership, Role, Unit, UnitKind, UnitSuccession,
 def make_root(**fields) -> Unit:
     fields.setdefault("kind", UnitKind.PROVINCE)
     fields.setdefault("valid_from", dt.date(2025, 7, 1))
-    return Unit.add_root(**fields)
+    return Unit.objects.add_root(fields)
 
 
 def make_child(parent: Unit, **fields) -> Unit:
     fields.setdefault("kind", UnitKind.COMMUNE)
     fields.setdefault("valid_from", parent.valid_from)
-    return parent.add_child(**fields)
+    return Unit.objects.add_child(parent, fields)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
