@@ -6,3 +6,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_FAILURE_LIMIT = 5
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+STATIC_ROOT = None  # served by the staticfiles finders; collectstatic is for prod
