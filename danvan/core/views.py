@@ -21,7 +21,10 @@ def home(request):
     unit = request.working_unit
     context = {"unit": unit if unit else None}
     if unit:
-        context["counts"] = subtree_counts(unit, on=timezone.localdate())
+        counts = subtree_counts(unit, on=timezone.localdate())
+        context["counts"] = counts
+        context["chart_labels"] = [str(label) for label, _n in counts["by_kind"]]
+        context["chart_values"] = [n for _label, n in counts["by_kind"]]
     return render(request, "core/home.html", context)
 
 

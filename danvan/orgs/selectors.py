@@ -50,7 +50,7 @@ def unit_history(unit: Unit) -> tuple[list[UnitSuccession], list[UnitSuccession]
     return predecessors, successors
 
 
-def subtree_counts(unit: Unit, *, on: dt.date) -> dict[str, int]:
+def subtree_counts(unit: Unit, *, on: dt.date) -> dict:
     """Counts of units in force under ``unit`` by kind, plus active members."""
     rows = (
         Unit.objects.subtree_of(unit, include_self=False)
@@ -62,6 +62,7 @@ def subtree_counts(unit: Unit, *, on: dt.date) -> dict[str, int]:
     by_kind = {row["kind"]: row["n"] for row in rows}
     members = Membership.objects.active().within(unit).values("user_id").distinct().count()
     return {
+        "by_kind": [(kind.label, by_kind[kind]) for kind in UnitKind if by_kind.get(kind)],
         "communes": by_kind.get(UnitKind.COMMUNE, 0),
         "districts": by_kind.get(UnitKind.DISTRICT, 0),
         "agencies": sum(by_kind.get(kind, 0) for kind in AGENCY_KINDS),

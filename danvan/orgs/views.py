@@ -66,7 +66,8 @@ def unit_detail(request, pk: int):
         "child_query": child_query,
         "predecessors": predecessors,
         "successors": successors,
-        "counts": selectors.subtree_counts(unit, on=timezone.localdate()),
+        # A closed unit is counted as it stood on its last day.
+        "counts": selectors.subtree_counts(unit, on=unit.valid_to or timezone.localdate()),
         "can_see_members": request.user.has_perm("orgs.view_unit_members", unit),
         "can_add_agency": request.user.has_perm("orgs.add_agency", unit),
         "can_edit": request.user.has_perm("orgs.change_unit", unit),

@@ -1,12 +1,17 @@
-// Draws every <canvas data-labels data-values> as a bar chart (data from the server).
-document.querySelectorAll("canvas[data-labels][data-values]").forEach((canvas) => {
+// Draws every <canvas data-labels-id data-values-id> as a bar chart; the data comes from
+// json_script elements rendered by the server.
+document.querySelectorAll("canvas[data-labels-id][data-values-id]").forEach((canvas) => {
   if (typeof Chart === "undefined") return;
+  const read = (id) => JSON.parse(document.getElementById(id).textContent);
   new Chart(canvas, {
     type: canvas.dataset.type || "bar",
     data: {
-      labels: JSON.parse(canvas.dataset.labels),
-      datasets: [{ data: JSON.parse(canvas.dataset.values), backgroundColor: "#9b1c1c" }],
+      labels: read(canvas.dataset.labelsId),
+      datasets: [{ data: read(canvas.dataset.valuesId), backgroundColor: "#9b1c1c" }],
     },
-    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } },
+    options: {
+      plugins: { legend: { display: false } },
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+    },
   });
 });
