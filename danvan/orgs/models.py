@@ -50,9 +50,6 @@ class UnitQuerySet(MP_NodeQuerySet):
     def current(self) -> UnitQuerySet:
         return self.valid_on(timezone.localdate())
 
-    def legacy(self) -> UnitQuerySet:
-        return self.filter(valid_to__lt=timezone.localdate())
-
     def search(self, query: str | None) -> UnitQuerySet:
         """Accent-insensitive search: every folded word of the query must appear."""
         qs = self
@@ -63,9 +60,6 @@ class UnitQuerySet(MP_NodeQuerySet):
     def subtree_of(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
         qs = self.filter(path__startswith=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
-
-    def agencies(self) -> UnitQuerySet:
-        return self.filter(kind__in=AGENCY_KINDS)
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):  # type: ignore[misc]
@@ -149,11 +143,6 @@ class Unit(MP_Node, SearchableModel, TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.is_valid_on(timezone.localdate())
-
-    def can_hold_agencies(self) -> bool:
-        """Agencies hang under territorial units and under other agencies (a party cell
-        under a party committee, an office under a department)."""
-        return self.is_current
 
 
 class UnitSuccession(TimeStampedModel):

@@ -137,3 +137,24 @@ def test_history_page_shows_who_changed_what(client, tree, commune_a_admin):
     assert commune_a_admin.full_name in text
     assert "Vùng sâu, vùng xa" in text or "vùng sâu, vùng xa" in text.lower()
     assert "NT" in text
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, commune_a_officer):
+    from django.core import mail
+
+    response = client.post(reverse("password_reset"), {"email": commune_a_officer.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line
+    )
+    path = link[link.index("/accounts/") :].strip()
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "another-long-pass-2026", "new_password2": "another-long-pass-2026"},
+    )
+    assert response.status_code == 302
+    commune_a_officer.refresh_from_db()
+    assert commune_a_officer.check_password("another-long-pass-2026")
