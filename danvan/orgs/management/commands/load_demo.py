@@ -72,7 +72,10 @@ class Command(BaseCommand):
         for commune in (nha_trang, phan_rang):
             for kind, name, short in COMMUNE_AGENCIES:
                 created += self._agency(
-                    commune, kind, name.format(name=commune.name.lower()), short
+                    commune,
+                    kind,
+                    name.format(name=commune.name[0].lower() + commune.name[1:]),
+                    short,
                 )
         cell_parent = Unit.objects.get(path__startswith=nha_trang.path, name__startswith="Đảng ủy")
         created += self._agency(cell_parent, UnitKind.PARTY, "Chi bộ Khu phố Vĩnh Phước 1", "")
