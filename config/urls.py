@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("danvan.orgs.account_urls")),
     path("units/", include("danvan.orgs.urls")),
     path("history/", include("danvan.core.urls")),
+    path("initiatives/", include("danvan.initiatives.urls")),
+    path("showcase/", include("danvan.portal.urls")),
     path("api/", include("danvan.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "danvan.core",
     "danvan.orgs",
+    "danvan.initiatives",
+    "danvan.portal",
     "danvan.api",
 ]
 
@@ -145,6 +147,13 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("DANVAN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DANVAN_DEFAULT_FROM_EMAIL", "danvan@localhost")
+# Absolute links in e-mails.
+SITE_URL = env_str("DANVAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Uploads: largest file accepted (bytes), checked by content, not by name.
+UPLOAD_MAX_BYTES = env_int("DANVAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 TASKS = {
     "default": {
