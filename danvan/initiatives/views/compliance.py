@@ -16,7 +16,12 @@ def statistics(request, pk: int):  # placeholder: replaced by its owner
     raise Http404
 
 
+def export_quota_xlsx(request, pk: int):  # placeholder: replaced by its owner
+    raise Http404
+
+
 urlpatterns = [
+    path("campaigns/<int:pk>/export/quota.xlsx", export_quota_xlsx, name="export_quota_xlsx"),
     path("campaigns/<int:pk>/quota/", quota, name="quota"),
     path("campaigns/<int:pk>/quota/heatmap/", quota_heatmap, name="quota_heatmap"),
     path("campaigns/<int:pk>/statistics/", statistics, name="statistics"),

@@ -36,7 +36,12 @@ def council_decide(request, pk: int):  # placeholder: replaced by its owner
     raise Http404
 
 
+def export_council_xlsx(request, pk: int):  # placeholder: replaced by its owner
+    raise Http404
+
+
 urlpatterns = [
+    path("councils/<int:pk>/export/scores.xlsx", export_council_xlsx, name="export_council_xlsx"),
     path("campaigns/<int:pk>/councils/", council_list, name="council_list"),
     path("campaigns/<int:pk>/councils/new/", council_create, name="council_create"),
     path("councils/<int:pk>/", council_detail, name="council_detail"),

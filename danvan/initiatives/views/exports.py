@@ -8,14 +8,6 @@ def export_initiatives_xlsx(request):  # placeholder: replaced by its owner
     raise Http404
 
 
-def export_quota_xlsx(request, pk: int):  # placeholder: replaced by its owner
-    raise Http404
-
-
-def export_council_xlsx(request, pk: int):  # placeholder: replaced by its owner
-    raise Http404
-
-
 def export_registration_docx(request, pk: int):  # placeholder: replaced by its owner
     raise Http404
 
@@ -26,8 +18,6 @@ def export_proposal_docx(request, pk: int):  # placeholder: replaced by its owne
 
 urlpatterns = [
     path("export/initiatives.xlsx", export_initiatives_xlsx, name="export_initiatives_xlsx"),
-    path("campaigns/<int:pk>/export/quota.xlsx", export_quota_xlsx, name="export_quota_xlsx"),
-    path("councils/<int:pk>/export/scores.xlsx", export_council_xlsx, name="export_council_xlsx"),
     path(
         "<int:pk>/export/registration.docx",
         export_registration_docx,
