@@ -8,6 +8,7 @@ from danvan.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("notifications/", core_views.notifications, name="notifications"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("danvan.orgs.account_urls")),
     path("units/", include("danvan.orgs.urls")),

@@ -130,7 +130,17 @@ def _check_image(upload) -> None:
     try:
         with Image.open(upload) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        # verify() does not decode the pixels: a truncated JPEG passes it, so decode too.
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
         raise ValidationError(_("This image is damaged or incomplete."), code="bad_image") from exc
     finally:
         upload.seek(0)

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 
 from danvan.core import history
 from danvan.core.access import get_object_for
+from danvan.core.models import Notification
+from danvan.initiatives.dashboard import dashboard_for
 from danvan.orgs.selectors import subtree_counts
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ def home(request):
         context["counts"] = counts
         context["chart_labels"] = [str(label) for label, _n in counts["by_kind"]]
         context["chart_values"] = [n for _label, n in counts["by_kind"]]
+        context["dvk_cards"] = dashboard_for(unit)
     return render(request, "core/home.html", context)
 
 
@@ -68,3 +71,15 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: the database may be what failed.
     return render(None, "500.html", status=500)
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; opening the page marks them read."""
+    items = Notification.objects.filter(user=request.user)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    unread_ids = [n.pk for n in page.object_list if n.read_at is None]
+    response = render(request, "core/notifications.html", {"page": page, "unread": set(unread_ids)})
+    if unread_ids:
+        Notification.objects.filter(pk__in=unread_ids).update(read_at=timezone.now())
+    return response

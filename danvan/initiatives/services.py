@@ -1037,7 +1037,7 @@ def save_scores(
             continue
         if value < 0 or value > criterion.max_points:
             errors[f"points_{criterion.pk}"] = [
-                _("Between 0 and %(max)s.") % {"max": f"{criterion.max_points:g}"}
+                _("Between 0 and %(max)s.") % {"max": f"{criterion.max_points.normalize():f}"}
             ]
             continue
         parsed[criterion.pk] = value

@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from danvan.orgs.selectors import membership_units
 
 
@@ -9,4 +11,8 @@ def working_unit(request):
     return {
         "working_unit": unit if unit else None,
         "my_units": membership_units(user),
+        # One small query, only on pages that show the header's bell.
+        "unread_notifications": SimpleLazyObject(
+            lambda: user.notifications.filter(read_at__isnull=True).count()
+        ),
     }

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from danvan.initiatives import services
 from danvan.initiatives.models import Campaign, CampaignStatus, Initiative, InitiativeKind, Status
-from danvan.orgs.models import Role, Unit, User
-from danvan.orgs.tests.factories import MembershipFactory, UserFactory
+from danvan.orgs.models import Membership, Role, Unit, User
+from danvan.orgs.tests.factories import UserFactory
 
 
 def system_user() -> User:
@@ -166,7 +166,10 @@ def make_council(campaign: Campaign, *, unit: Unit | None = None, rank: int = 1,
         members = []
         for i in range(2):
             user = UserFactory(username=f"council_{campaign.pk}_{rank}_{i}")
-            MembershipFactory(user=user, unit=campaign.unit, role=Role.COUNCIL_MEMBER)
+            # get_or_create: a second council of the same campaign reuses these members.
+            Membership.objects.get_or_create(
+                user=user, unit=campaign.unit, role=Role.COUNCIL_MEMBER
+            )
             members.append(user)
     return services.create_council(
         actor=system_user(),
