@@ -184,6 +184,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets sharing a field name ("status", "kind") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "danvan.orgs.models.UnitKind",
+        "CampaignStatusEnum": "danvan.initiatives.models.CampaignStatus",
+        "InitiativeStatusEnum": "danvan.initiatives.models.Status",
+        "InitiativeKindEnum": "danvan.initiatives.models.InitiativeKind",
+        "CouncilStatusEnum": "danvan.initiatives.models.CouncilStatus",
+    },
 }
 
 LOGGING = {
