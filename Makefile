@@ -30,6 +30,7 @@ run: venv debian-run-deps ## migrate, load units and demo data, print logins, se
 	$(PY) manage.py load_units
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_initiatives
 	bash scripts/run-dev.sh
 
 debian-run-deps: ## install Debian's gettext (compiles the Vietnamese catalogue) when missing
