@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from danvan.initiatives.models import Campaign, Initiative, InitiativeKind, Status
 from danvan.orgs.models import Unit
@@ -69,6 +70,15 @@ class ListFilters:
         )
 
 
+_replication_count = (
+    Initiative.objects.filter(replicated_from=OuterRef("pk"))
+    .order_by()
+    .values("replicated_from")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
 def initiative_list(user, filters: ListFilters):
     """Initiatives the user may see, filtered and sorted; rows carry what a list shows."""
     qs = Initiative.objects.visible_to(user)
@@ -88,7 +98,9 @@ def initiative_list(user, filters: ListFilters):
     qs = qs.search(filters.q)
     return (
         qs.select_related("campaign", "unit", "field", "level", "replicated_from")
-        .annotate(n_replications=Count("replications", distinct=True))
+        # A correlated count, not Count("replications"): that would GROUP BY every column of
+        # every row (1.6 s for 20,000 initiatives on SQLite, see bench/initiatives.py).
+        .annotate(n_replications=Coalesce(Subquery(_replication_count), 0))
         .order_by(*SORTS[filters.sort])
     )
 
