@@ -13,6 +13,7 @@ from danvan.initiatives.models import (
     Initiative,
     InitiativeKind,
 )
+from danvan.initiatives.services import REGISTRATION_FIELDS
 from danvan.orgs.models import Unit
 
 MILESTONE_ROWS = 6
@@ -225,28 +226,7 @@ class RegistrationForm(BootstrapMixin, forms.Form):
     def registration_data(self) -> dict:
         """Keyword arguments for services.create_initiative / update_initiative."""
         data = self.cleaned_data
-        fields = (
-            "kind",
-            "field",
-            "name",
-            "reason",
-            "goals",
-            "content",
-            "area",
-            "target_group",
-            "lead_unit",
-            "participants",
-            "resources",
-            "start_date",
-            "end_date",
-            "outputs",
-            "replicability",
-            "exemplar_name",
-            "exemplar_is_collective",
-            "exemplar_role",
-            "replicated_from",
-        )
-        result = {name: data[name] for name in fields}
+        result = {name: data[name] for name in REGISTRATION_FIELDS}
         for name in ("name", "exemplar_name", "exemplar_role", "area", "target_group"):
             result[name] = result[name].strip()
         if result["kind"] != InitiativeKind.EXEMPLAR:

@@ -11,23 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.core.access import get_object_for
+from danvan.core.viewutils import add_form_errors, is_htmx
 from danvan.orgs import selectors, services
 from danvan.orgs.forms import AgencyForm, MembershipGrantForm, UnitEditForm, UnitSearchForm
 from danvan.orgs.models import Membership, Role, Unit
 
 PAGE_SIZE = 30
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -45,7 +34,7 @@ def unit_list(request):
         units = selectors.search_units(validity=validity, on=today).filter(depth=1)
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": query, "searching": bool(query or kind)}
-    template = "orgs/partials/unit_results.html" if _is_htmx(request) else "orgs/unit_list.html"
+    template = "orgs/partials/unit_results.html" if is_htmx(request) else "orgs/unit_list.html"
     return render(request, template, context)
 
 
@@ -56,7 +45,7 @@ def unit_detail(request, pk: int):
     children = Paginator(selectors.children_of(unit, query=child_query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "orgs/partials/children.html", {"unit": unit, "children": children})
     predecessors, successors = selectors.unit_history(unit)
     context = {
@@ -84,7 +73,7 @@ def agency_create(request, pk: int):
         try:
             agency = services.add_agency(actor=request.user, parent=parent, **form.cleaned_data)
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Added %(name)s.") % {"name": agency.name})
             return redirect(agency)
@@ -107,7 +96,7 @@ def unit_edit(request, pk: int):
                 code=data.get("code"),
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(unit)
@@ -131,7 +120,7 @@ def unit_members(request, pk: int):
                     role=form.cleaned_data["role"],
                 )
             except ValidationError as exc:
-                _add_form_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("Granted: %(m)s.") % {"m": membership})
                 return redirect("orgs:unit_members", pk=unit.pk)

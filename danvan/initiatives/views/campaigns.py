@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.core.access import get_object_for
+from danvan.core.viewutils import add_form_errors, is_htmx
 from danvan.initiatives import selectors, services
 from danvan.initiatives.forms_campaigns import (
     CampaignCopyForm,
@@ -42,18 +43,6 @@ from danvan.orgs.models import UnitKind
 PAGE_SIZE = 20
 CHANGE = "initiatives.change_campaign"
 VIEW = "initiatives.view_campaign"
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _campaign_for(request, pk: int, perm: str = VIEW) -> Campaign:
@@ -86,7 +75,7 @@ def campaign_list(request):
     }
     template = (
         "initiatives/partials/campaign_rows.html"
-        if _is_htmx(request)
+        if is_htmx(request)
         else "initiatives/campaign_list.html"
     )
     return render(request, template, context)
@@ -118,7 +107,7 @@ def campaign_create(request):
         try:
             campaign = services.create_campaign(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -180,7 +169,7 @@ def campaign_edit(request, pk: int):
         try:
             services.update_campaign(actor=request.user, campaign=campaign, **form.cleaned_data)
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(campaign)
@@ -226,7 +215,7 @@ def campaign_copy(request, pk: int):
                 name=form.cleaned_data["name"],
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         except PermissionDenied:
             form.add_error(None, _("You may not launch a campaign for this unit."))
         else:
@@ -291,7 +280,7 @@ def campaign_level(request, pk: int, rank: int):
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _add_form_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("The rubric of %(level)s is saved.") % {"level": level})
                 return redirect(campaign)

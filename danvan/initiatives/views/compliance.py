@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from danvan.core.access import get_object_for
+from danvan.core.viewutils import is_htmx
 from danvan.core.xlsx import Sheet, workbook_response
 from danvan.initiatives import compliance
 from danvan.initiatives import statistics as stats
@@ -25,10 +26,6 @@ from danvan.orgs.models import Unit, UnitKind
 
 PAGE_SIZE = 30
 VIEW = "initiatives.view_campaign"
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _campaign_and_area(request, pk: int) -> tuple[Campaign, Unit, Unit | None]:
@@ -84,7 +81,7 @@ def quota(request, pk: int):
         "page": page,
         "filters": filters,
     }
-    if _is_htmx(request) and request.headers.get("HX-Target") == "quota-results":
+    if is_htmx(request) and request.headers.get("HX-Target") == "quota-results":
         return render(request, "initiatives/partials/quota_rows.html", context)
     tally = compliance.summary(rows)
     summary = [

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from danvan.core.access import get_object_for
 from danvan.core.text import search_terms
+from danvan.core.viewutils import add_form_errors
 from danvan.core.xlsx import Sheet, workbook_response
 from danvan.initiatives import scoring, services
 from danvan.initiatives.forms_councils import (
@@ -49,14 +50,6 @@ from danvan.orgs.scope import scope_for
 from danvan.orgs.selectors import membership_units
 
 PAGE_SIZE = 30
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _subcount(queryset, link: str):
@@ -233,7 +226,7 @@ def council_create(request, pk: int):
                     chair=data["chair"],
                 )
             except ValidationError as exc:
-                _add_form_errors(form, exc)
+                add_form_errors(form, exc)
             except PermissionDenied:
                 form.add_error("unit", _("You may not form a council at this unit."))
             else:
@@ -369,7 +362,7 @@ def council_members(request, pk: int):
                 is_chair=form.cleaned_data["is_chair"],
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Added %(name)s.") % {"name": member.user.display_name})
             return redirect(council)
@@ -485,7 +478,7 @@ def council_score(request, pk: int):
                         {**context, "conflict": True},
                         status=403,
                     )
-                _add_form_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 if submit:
                     messages.success(request, _("Your scores are submitted."))
@@ -617,7 +610,7 @@ def council_decide(request, pk: int):
                 signer_title=data["signer_title"],
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("initiatives:council_results", pk=council.pk)

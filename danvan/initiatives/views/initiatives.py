@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from danvan.core.access import get_object_for
 from danvan.core.uploads import EXCEL, WORD
+from danvan.core.viewutils import add_form_errors, is_htmx
 from danvan.initiatives import selectors, services
 from danvan.initiatives.forms import (
     AwardForm,
@@ -78,22 +79,6 @@ MOVES = {
 # Moves that open a small form for their text: a reason, a comment or the self-assessment.
 TEXT_MOVES = frozenset({"return", "mid_term_review", "self_assess", "discontinue"})
 SORTABLE = ("name", "unit", "status", "registered")
-
-
-def _is_htmx(request) -> bool:
-    """A partial update; htmx restoring history after a cache miss wants the whole page."""
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _initiatives():
@@ -191,7 +176,7 @@ def initiative_list(request):
             ]
         ),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "initiatives/partials/initiative_results.html", context)
     context.update(_filter_options(request, filters))
     return render(request, "initiatives/initiative_list.html", context)
@@ -209,7 +194,7 @@ def _save_registration(request, form, save) -> Initiative | None:
             if submit_now:
                 initiative = services.submit(actor=request.user, initiative=initiative)
     except ValidationError as exc:
-        _add_form_errors(form, exc)
+        add_form_errors(form, exc)
         if submit_now:
             form.add_error(
                 None, _("Nothing was saved. You may save it as a draft and submit it later.")
@@ -266,7 +251,7 @@ def initiative_create(request, pk: int):
         "initiative": None,
         "registration_open": campaign.registration_open_on(timezone.localdate()),
     }
-    if _is_htmx(request) and request.method == "GET":
+    if is_htmx(request) and request.method == "GET":
         return render(request, "initiatives/partials/initiative_nearby.html", context)
     return render(request, "initiatives/initiative_form.html", context)
 
@@ -433,7 +418,7 @@ def initiative_progress(request, pk: int):
                 actor=request.user, initiative=initiative, **form.service_kwargs()
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Progress recorded."))
             return redirect(reverse("initiatives:initiative_detail", args=[pk]) + "#progress")
@@ -462,7 +447,7 @@ def initiative_evidence(request, pk: int):
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                _add_form_errors(form, exc)
+                add_form_errors(form, exc)
             else:  # the upload check speaks about the file
                 form.add_error("file", exc.messages)
         else:
@@ -546,7 +531,7 @@ def milestone_tick(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "initiatives/partials/initiative_milestone.html",
@@ -574,7 +559,7 @@ def initiative_publish(request, pk: int):
                 story=form.cleaned_data["story"],
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             if initiative.is_published:
                 messages.success(request, _("Published on the public showcase."))
@@ -598,7 +583,7 @@ def initiative_award(request, pk: int):
         try:
             services.record_award(actor=request.user, initiative=initiative, **form.cleaned_data)
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Award recorded."))
             return redirect(reverse("initiatives:initiative_detail", args=[pk]) + "#awards")
