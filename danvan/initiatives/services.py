@@ -488,7 +488,9 @@ def update_initiative(
 
 def _locked(initiative: Initiative) -> Initiative:
     return (
-        Initiative.objects.select_for_update()
+        # Lock only the initiative's row: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of the outer join to ``level``.
+        Initiative.objects.select_for_update(of=("self",))
         .select_related("campaign__unit", "unit", "level")
         .get(pk=initiative.pk)
     )
@@ -564,10 +566,13 @@ def submit(*, actor: User, initiative: Initiative, today: dt.date | None = None)
             },
             code="window_closed",
         )
-    # Lock the unit's registrations in this campaign so two submissions cannot both pass.
+    # Lock the registering unit's row: two submissions of one unit then run one after the
+    # other, and the second counts the first (no quota overrun by a race).
+    list(Unit.objects.select_for_update().filter(pk=initiative.unit_id).values_list("pk"))
     counted = (
-        Initiative.objects.select_for_update()
-        .filter(campaign=campaign, unit=initiative.unit, status__in=COUNTED_STATUSES)
+        Initiative.objects.filter(
+            campaign=campaign, unit=initiative.unit, status__in=COUNTED_STATUSES
+        )
         .exclude(pk=initiative.pk)
         .count()
     )
@@ -997,7 +1002,7 @@ def save_scores(
     own unit registered the initiative is refused (conflict of interest).
     """
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("council__level", "council__unit", "initiative__unit")
         .get(pk=assignment.pk)
     )
@@ -1111,7 +1116,9 @@ def decide_council(
 ) -> Council:
     """Record the council's decision: results, ranks, and recognition of those that pass."""
     council = (
-        Council.objects.select_for_update().select_related("level", "campaign").get(pk=council.pk)
+        Council.objects.select_for_update(of=("self",))
+        .select_related("level", "campaign")
+        .get(pk=council.pk)
     )
     _require(actor, "initiatives.manage_council", council)
     if council.status == CouncilStatus.DECIDED:
@@ -1141,7 +1148,9 @@ def decide_council(
     council.decided_by = actor
     council._history_user = actor
     council.save()
-    for assignment in council.assignments.select_related("initiative").select_for_update():
+    for assignment in council.assignments.select_related("initiative").select_for_update(
+        of=("self",)
+    ):
         result = results[assignment.pk]
         assignment.result = result["result"]
         assignment.passed = result["passed"]
