@@ -110,3 +110,15 @@ def system_admin(tree):
 def outsider(db):
     """Logged in, but a member of no unit."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (vi): a request in an earlier test may have
+    left another language active in this thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

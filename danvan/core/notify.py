@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -10,6 +12,18 @@ from django.db import transaction
 from django_tasks import task
 
 from danvan.core.models import Notification
+
+_emails_muted: ContextVar[bool] = ContextVar("danvan_emails_muted", default=False)
+
+
+@contextmanager
+def emails_muted() -> Iterator[None]:
+    """Record notifications without e-mailing them (demo data, bulk imports)."""
+    token = _emails_muted.set(True)
+    try:
+        yield
+    finally:
+        _emails_muted.reset(token)
 
 
 @task()
@@ -25,7 +39,7 @@ def notify(*, users: Iterable, text: str, url: str = "", email: bool = True) -> 
     """
     users = list({user.pk: user for user in users}.values())
     Notification.objects.bulk_create(Notification(user=u, text=text[:500], url=url) for u in users)
-    if email:
+    if email and not _emails_muted.get():
         link = f"{settings.SITE_URL}{url}" if url else ""
         body = f"{text}\n\n{link}".strip()
         for user in users:

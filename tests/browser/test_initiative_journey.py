@@ -80,7 +80,8 @@ def test_register_accept_progress_score_recognise_publish(
     start = timezone.localdate() - dt.timedelta(days=250)
     tab.fill("#id_start_date", start.isoformat())
     tab.fill("#id_milestone_title_0", "Ra mắt tổ tiếp dân")
-    tab.get_by_role("button", name="Save and submit").click()
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Save and submit").click()
     tab.wait_for_url(re.compile(r"/initiatives/\d+/$"))
     initiative = Initiative.objects.get(name=NAME)
     assert initiative.status == Status.REGISTERED
@@ -90,8 +91,8 @@ def test_register_accept_progress_score_recognise_publish(
     # 2. The launching body's reviewer accepts it.
     context, tab = as_user(browser, live_server, "province_reviewer")
     tab.goto(f"{url}{initiative.get_absolute_url()}")
-    tab.locator("button[data-action=accept]").click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.locator("button[data-action=accept]").click()
     initiative.refresh_from_db()
     assert initiative.status == Status.ACCEPTED
     context.close()
@@ -107,15 +108,16 @@ def test_register_accept_progress_score_recognise_publish(
         files=[{"name": "tiep-dan.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}],
     )
     tab.check("#id_public_photos")
-    tab.get_by_role("button", name="Save the progress").click()
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Save the progress").click()
     tab.wait_for_url(re.compile(rf"/initiatives/{initiative.pk}/"))
     progress = tab.get_by_test_id("progress-update").first
     assert "240" in progress.inner_text()
     assert progress.locator("img").count() == 1
     tab.locator("button[data-action=self_assess]").click()
     tab.fill("#reason-self_assess", "Mô hình đạt các tiêu chí, được Nhân dân đồng tình.")
-    tab.locator("#move-self_assess button").click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.locator("#move-self_assess button").click()
     initiative.refresh_from_db()
     assert initiative.status == Status.SELF_ASSESSED
     context.close()
@@ -124,8 +126,8 @@ def test_register_accept_progress_score_recognise_publish(
     context, tab = as_user(browser, live_server, "province_reviewer")
     tab.goto(f"{url}{council.get_absolute_url()}")
     tab.check(f"#candidate-{initiative.pk}")
-    tab.get_by_test_id("candidates").get_by_role("button", name="Send to the council").click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        tab.get_by_test_id("candidates").get_by_role("button", name="Send to the council").click()
     initiative.refresh_from_db()
     assert initiative.status == Status.UNDER_APPRAISAL
     assignment = initiative.assignments.get()
@@ -141,8 +143,8 @@ def test_register_accept_progress_score_recognise_publish(
             box = inputs.nth(index)
             box.fill(str(round(float(box.get_attribute("max")) * float(points), 2)))
         assert tab.get_by_test_id("running-total").inner_text() != "—"
-        tab.get_by_role("button", name="Submit (final)").click()
-        tab.wait_for_load_state()
+        with tab.expect_navigation():
+            tab.get_by_role("button", name="Submit (final)").click()
         assert tab.get_by_test_id("my-scores").is_visible()
         context.close()
 
@@ -153,8 +155,8 @@ def test_register_accept_progress_score_recognise_publish(
     form.locator("#id_decision_number").fill("215/QĐ-BCĐ")
     form.locator("#id_decision_date").fill(timezone.localdate().isoformat())
     form.locator("#id_signer").fill("Nguyễn Văn Hòa")
-    form.get_by_role("button", name="Record the decision").click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        form.get_by_role("button", name="Record the decision").click()
     assert "The decision is recorded." in tab.content()
     assert "215/QĐ-BCĐ" in tab.content()
     initiative.refresh_from_db()
@@ -165,8 +167,8 @@ def test_register_accept_progress_score_recognise_publish(
     publication = tab.get_by_test_id("publication")
     publication.locator("textarea").fill("Phường Nha Trang đưa cán bộ đến tận khu phố tiếp dân.")
     publication.locator("input[type=checkbox]").check()
-    publication.get_by_role("button", name="Save").click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        publication.get_by_role("button", name="Save").click()
     initiative.refresh_from_db()
     assert initiative.is_published
     context.close()
@@ -175,8 +177,8 @@ def test_register_accept_progress_score_recognise_publish(
     context, tab = as_user(browser, live_server, None)
     tab.goto(f"{url}{reverse('portal:showcase')}?q=chinh quyen than thien")
     card = tab.get_by_role("link", name=re.compile("Chính quyền thân thiện")).first
-    card.click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        card.click()
     assert "đến tận khu phố" in tab.content()
     image = tab.locator("img[src*='/showcase/photo/']").first
     image.wait_for()

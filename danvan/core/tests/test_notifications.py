@@ -33,3 +33,13 @@ def test_nobody_reads_another_users_notifications(
     notify(users=[commune_a_officer], text="Riêng của Nha Trang", email=False)
     client.force_login(commune_b_officer)
     assert "Riêng của Nha Trang" not in client.get(reverse("notifications")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_muted_notifications_are_recorded_without_mail(tree, commune_a_officer):
+    from danvan.core.notify import emails_muted
+
+    with emails_muted():
+        notify(users=[commune_a_officer], text="Dữ liệu mẫu")
+    assert Notification.objects.filter(user=commune_a_officer).count() == 1
+    assert mail.outbox == []

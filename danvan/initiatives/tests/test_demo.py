@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import translation
 
 from danvan.core.models import Notification
 from danvan.initiatives.models import (
@@ -90,7 +91,9 @@ def demo_tree(db, tmp_path, settings):
 
 def run() -> str:
     out = io.StringIO()
-    call_command("load_demo_initiatives", stdout=out)
+    # The summary prints status labels in the active language; these tests read English.
+    with translation.override("en"):
+        call_command("load_demo_initiatives", stdout=out)
     return out.getvalue()
 
 

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from danvan.core.notify import emails_muted
 from danvan.core.text import fold
 from danvan.initiatives import services
 from danvan.initiatives.models import (
@@ -735,6 +736,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The demo's notifications show in the bell; e-mailing them would only flood the
+        # worker's console under `make run`.
+        with emails_muted():
+            self._handle()
+
+    def _handle(self):
         self.today = timezone.localdate()
         self.year = self.today.year
         self._load_people_and_units()
