@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rules
 
-from danvan.orgs.models import Role, Unit
+from danvan.orgs.models import Unit
 from danvan.orgs.scope import ADMIN_ROLES, ALL_ROLES, REVIEW_ROLES, WRITE_ROLES, scope_for
 
 LAUNCH_ROLES = frozenset(WRITE_ROLES | REVIEW_ROLES | ADMIN_ROLES)
@@ -153,10 +153,3 @@ def has_conflict(member_paths: list[str], initiative_path: str, council_path: st
         if initiative_path.startswith(path) and len(path) > len(council_path):
             return True
     return False
-
-
-def roles_at(user, unit: Unit) -> set[str]:
-    scope = scope_for(user)
-    if scope.is_global:
-        return set(Role.values)
-    return {role for role, path in scope.grants if unit.path.startswith(path)}

@@ -26,8 +26,6 @@ from danvan.initiatives.models import (
     COUNTED_STATUSES,
     DEFAULT_CRITERIA,
     DEFAULT_FIELDS,
-    EDITABLE_STATUSES,
-    RUNNING_STATUSES,
     TRANSITIONS,
     Assignment,
     Award,
@@ -1324,11 +1322,3 @@ def send_quota_reminders(*, campaign: Campaign, today: dt.date) -> int:
         )
         reminded += 1
     return reminded
-
-
-def editable(initiative: Initiative) -> bool:
-    return initiative.status in EDITABLE_STATUSES
-
-
-def running(initiative: Initiative) -> bool:
-    return initiative.status in RUNNING_STATUSES

@@ -105,8 +105,8 @@ def test_a_refused_move_names_the_action_and_the_status(campaign, tree, actors):
         services.accept(actor=actors["launcher"], initiative=initiative)
     assert refused.value.code == "invalid_transition"
     message = refused.value.messages[0]
-    assert "Accept" in message
-    assert "Draft" in message
+    assert str(TRANSITIONS["accept"].label) in message  # "Tiếp nhận" in Vietnamese
+    assert str(Status.DRAFT.label) in message
 
 
 def test_a_move_raced_by_two_users_applies_once(campaign, tree, province_reviewer):
