@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.text import fold
+from danvan.core.text import fold, search_terms
 
 
 class TimeStampedModel(models.Model):
@@ -10,6 +10,16 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SearchQuerySet(models.QuerySet):
+    """``search(query)``: accent-insensitive, every folded word of the query must appear."""
+
+    def search(self, query: str | None, *, field: str = "search_text"):
+        qs = self
+        for term in search_terms(query):
+            qs = qs.filter(**{f"{field}__contains": term})
+        return qs
 
 
 class SearchableModel(models.Model):

@@ -22,8 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from danvan.core.models import SearchableModel, TimeStampedModel
-from danvan.core.text import search_terms
+from danvan.core.models import SearchableModel, SearchQuerySet, TimeStampedModel
 from danvan.orgs.models import Unit, UnitKind
 
 
@@ -81,7 +80,7 @@ DEFAULT_CRITERIA = [
 ]
 
 
-class CampaignQuerySet(models.QuerySet):
+class CampaignQuerySet(SearchQuerySet):
     def visible_to(self, user) -> CampaignQuerySet:
         """Campaigns launched in the user's scope or above it (those they register in)."""
         from danvan.orgs.scope import scope_for
@@ -99,12 +98,6 @@ class CampaignQuerySet(models.QuerySet):
             ancestors = [prefix[:n] for n in range(Unit.steplen, len(prefix) + 1, Unit.steplen)]
             query |= Q(unit__path__in=ancestors)
         return self.filter(query)
-
-    def search(self, query: str | None) -> CampaignQuerySet:
-        qs = self
-        for term in search_terms(query):
-            qs = qs.filter(search_text__contains=term)
-        return qs
 
 
 class Campaign(SearchableModel, TimeStampedModel):
@@ -421,7 +414,7 @@ FUNNEL = [
 ]
 
 
-class InitiativeQuerySet(models.QuerySet):
+class InitiativeQuerySet(SearchQuerySet):
     def visible_to(self, user) -> InitiativeQuerySet:
         """Registered in the user's scope, or in a campaign their scope launched."""
         from danvan.orgs.scope import scope_for
@@ -436,12 +429,6 @@ class InitiativeQuerySet(models.QuerySet):
 
     def counted(self) -> InitiativeQuerySet:
         return self.filter(status__in=COUNTED_STATUSES)
-
-    def search(self, query: str | None) -> InitiativeQuerySet:
-        qs = self
-        for term in search_terms(query):
-            qs = qs.filter(search_text__contains=term)
-        return qs
 
     def published(self) -> InitiativeQuerySet:
         """What the public showcase may show."""

@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from danvan.core.models import SearchableModel, TimeStampedModel
-from danvan.core.text import search_terms
+from danvan.core.models import SearchableModel, SearchQuerySet, TimeStampedModel
 
 
 class UnitKind(models.TextChoices):
@@ -39,7 +38,7 @@ AGENCY_KINDS = frozenset(
 )
 
 
-class UnitQuerySet(MP_NodeQuerySet):
+class UnitQuerySet(SearchQuerySet, MP_NodeQuerySet):
     def valid_on(self, day: dt.date) -> UnitQuerySet:
         """Units in force on ``day`` (open-ended bounds count as always)."""
         return self.filter(
@@ -49,13 +48,6 @@ class UnitQuerySet(MP_NodeQuerySet):
 
     def current(self) -> UnitQuerySet:
         return self.valid_on(timezone.localdate())
-
-    def search(self, query: str | None) -> UnitQuerySet:
-        """Accent-insensitive search: every folded word of the query must appear."""
-        qs = self
-        for term in search_terms(query):
-            qs = qs.filter(search_text__contains=term)
-        return qs
 
     def subtree_of(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
         qs = self.filter(path__startswith=unit.path)

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.core.access import get_object_for
-from danvan.core.text import search_terms
 from danvan.core.viewutils import add_form_errors
 from danvan.core.xlsx import Sheet, workbook_response
 from danvan.initiatives import scoring, services
@@ -273,8 +272,8 @@ def _detail_context(request, council: Council, **forms) -> dict:
         .annotate(n_submitted=Count("sheets", filter=Q(sheets__submitted_at__isnull=False)))
         .order_by("initiative__unit__path", "initiative__name", "pk")
     )
-    for term in search_terms(query):
-        assignments = assignments.filter(initiative__search_text__contains=term)
+    if query:
+        assignments = assignments.filter(initiative__in=Initiative.objects.search(query))
     page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
     if me is not None:
         my_sheets = dict(
