@@ -15,6 +15,10 @@ urlpatterns = [
     path("history/", include("danvan.core.urls")),
     path("initiatives/", include("danvan.initiatives.urls")),
     path("showcase/", include("danvan.portal.urls")),
+    path("public/", include("danvan.portal.citizen_urls")),
+    path("citizens/", include("danvan.petitions.urls")),
+    path("dialogues/", include("danvan.dialogues.urls")),
+    path("calendar/", include("danvan.core.calendar_urls")),
     path("api/", include("danvan.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.text import fold, search_terms
+from danvan.core.workdays import DayKind
 
 
 class TimeStampedModel(models.Model):
@@ -71,3 +72,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CalendarDay(models.Model):
+    """The government's decision on one day: an extra day off, a swapped working day, or a holiday.
+
+    Computed statutory holidays (``danvan.core.workdays.statutory_holidays``) apply unless a
+    row here says otherwise. Saving or deleting a row rebuilds the calendar and recomputes the
+    stored deadlines that depend on it.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("The document that decided it, e.g. a notice of the Ministry of Home Affairs."),
+    )
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}"

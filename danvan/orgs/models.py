@@ -212,6 +212,7 @@ class Role(models.TextChoices):
     COUNCIL_MEMBER = "council_member", _("Council member")
     UNIT_ADMIN = "unit_admin", _("Unit administrator")
     OBSERVER = "observer", _("Observer (read-only)")
+    INSPECTOR = "inspector", _("Inspector (reads the identity-access log)")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 

@@ -1,0 +1,16 @@
+"""Placeholder views: replaced by the module's owner. Every name answers 501 until then."""
+
+from django.http import HttpResponse
+
+
+def _todo(*args, **kwargs):
+    return HttpResponse("Not built yet", status=501)
+
+
+rule_list = _todo
+
+rule_edit = _todo
+
+rule_new = _todo
+
+deadline_compute = _todo
