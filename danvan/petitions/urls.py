@@ -1,16 +1,16 @@
 from django.urls import path
 
-from danvan.petitions.views import deadlines, letters, reception, reports
+from danvan.petitions.views import deadlines, letter_lists, letters, reception, reports
 
 app_name = "petitions"
 
 urlpatterns = [
     # Letters (đơn thư)
-    path("letters/", letters.letter_list, name="letter_list"),
+    path("letters/", letter_lists.letter_list, name="letter_list"),
     path("letters/new/", letters.letter_new, name="letter_new"),
     path("letters/duplicates/", letters.letter_duplicates, name="letter_duplicates"),
     path("letters/link/", letters.letter_link, name="letter_link"),
-    path("letters/export.xlsx", letters.letter_export, name="letter_export"),
+    path("letters/export.xlsx", letter_lists.letter_export, name="letter_export"),
     path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/identity/", letters.letter_identity, name="letter_identity"),
     path("letters/<int:pk>/<slug:action>/", letters.letter_action, name="letter_action"),

@@ -7,7 +7,6 @@ def _todo(*args, **kwargs):
     return HttpResponse("Not built yet", status=501)
 
 
-letter_list = _todo
 
 letter_new = _todo
 
@@ -23,4 +22,3 @@ letter_duplicates = _todo
 
 letter_link = _todo
 
-letter_export = _todo
