@@ -13,6 +13,7 @@ from danvan.core import history
 from danvan.core.access import get_object_for
 from danvan.core.models import Notification
 from danvan.initiatives.dashboard import dashboard_for
+from danvan.petitions.dashboard import dashboard_for as citizens_dashboard
 from danvan.orgs.selectors import subtree_counts
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def home(request):
         context["chart_labels"] = [str(label) for label, _n in counts["by_kind"]]
         context["chart_values"] = [n for _label, n in counts["by_kind"]]
         context["dvk_cards"] = dashboard_for(unit)
+        context["citizens"] = citizens_dashboard(unit, request.user)
     return render(request, "core/home.html", context)
 
 
