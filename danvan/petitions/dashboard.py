@@ -7,9 +7,8 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from danvan.petitions.filters import DUE_SOON_DAYS
 from danvan.petitions.models import OPEN_STATUSES, Letter
-
-DUE_SOON_DAYS = 5
 
 
 def dashboard_for(unit, user) -> dict:
