@@ -27,6 +27,7 @@ venv: $(STAMP) ## create .venv and install the pinned requirements (only when th
 run: venv debian-run-deps ## migrate, load units and demo data, print logins, serve http://127.0.0.1:8000 with the worker
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_units
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py load_demo

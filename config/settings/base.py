@@ -156,6 +156,15 @@ SITE_URL = env_str("DANVAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Keys that seal personal data (a denouncer's identity) in the database; the first one
 # encrypts, every one decrypts (rotation). Production must set its own (see docs/deployment.md).
 FIELD_ENCRYPTION_KEYS = env_list("DANVAN_FIELD_KEYS", ["insecure-dev-field-key-change-me"])
+# The cache holds the public portal's rate-limit counters, so it must be shared by every
+# worker process: the database cache by default (`manage.py createcachetable`, run by
+# `make run`), Redis or Memcached on a large site.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("DANVAN_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("DANVAN_CACHE_LOCATION", "danvan_cache"),
+    }
+}
 # Public portal: submissions and tracking-code lookups allowed per client address per hour.
 PUBLIC_SUBMISSIONS_PER_HOUR = env_int("DANVAN_PUBLIC_SUBMISSIONS_PER_HOUR", 5)
 PUBLIC_LOOKUPS_PER_HOUR = env_int("DANVAN_PUBLIC_LOOKUPS_PER_HOUR", 60)
@@ -199,6 +208,17 @@ SPECTACULAR_SETTINGS = {
         "InitiativeStatusEnum": "danvan.initiatives.models.Status",
         "InitiativeKindEnum": "danvan.initiatives.models.InitiativeKind",
         "CouncilStatusEnum": "danvan.initiatives.models.CouncilStatus",
+        "LetterKindEnum": "danvan.petitions.models.LetterKind",
+        "LetterStatusEnum": "danvan.petitions.models.LetterStatus",
+        "LetterChannelEnum": "danvan.petitions.models.Channel",
+        "LetterActionEnum": "danvan.petitions.models.LetterAction",
+        "LetterOutcomeEnum": "danvan.petitions.models.Outcome",
+        "ReceptionOutcomeEnum": "danvan.petitions.models.ReceptionOutcome",
+        "LetterMoveEnum": "danvan.api.citizen_serializers.MOVE_CHOICES",
+        "ReceptionKindEnum": "danvan.petitions.models.ReceptionKind",
+        "DialogueKindEnum": "danvan.dialogues.models.DialogueKind",
+        "DialogueRequestStatusEnum": "danvan.dialogues.models.RequestStatus",
+        "DisclosureChannelEnum": "danvan.dialogues.models.DisclosureChannel",
     },
 }
 

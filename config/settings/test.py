@@ -7,3 +7,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 AXES_FAILURE_LIMIT = 5
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STATIC_ROOT = None  # served by the staticfiles finders; collectstatic is for prod
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
