@@ -152,9 +152,8 @@ DEFAULT_FROM_EMAIL = env_str("DANVAN_DEFAULT_FROM_EMAIL", "danvan@localhost")
 # Absolute links in e-mails.
 SITE_URL = env_str("DANVAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Uploads: largest file accepted (bytes), checked by content, not by name.
 # Keys that seal personal data (a denouncer's identity) in the database; the first one
-# encrypts, every one decrypts (rotation). Production must set its own (see docs/deployment.md).
+# encrypts, every one decrypts (rotation). Production must set its own (docs/development.md).
 FIELD_ENCRYPTION_KEYS = env_list("DANVAN_FIELD_KEYS", ["insecure-dev-field-key-change-me"])
 # The cache holds the public portal's rate-limit counters, so it must be shared by every
 # worker process: the database cache by default (`manage.py createcachetable`, run by
@@ -168,6 +167,7 @@ CACHES = {
 # Public portal: submissions and tracking-code lookups allowed per client address per hour.
 PUBLIC_SUBMISSIONS_PER_HOUR = env_int("DANVAN_PUBLIC_SUBMISSIONS_PER_HOUR", 5)
 PUBLIC_LOOKUPS_PER_HOUR = env_int("DANVAN_PUBLIC_LOOKUPS_PER_HOUR", 60)
+# Uploads: largest file accepted (bytes), checked by content, not by name.
 UPLOAD_MAX_BYTES = env_int("DANVAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
