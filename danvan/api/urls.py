@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from danvan.api import initiative_views, views
+from danvan.api import citizen_views, initiative_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
@@ -58,5 +58,64 @@ urlpatterns = [
         "v1/assignments/<str:id>/scores/",
         initiative_views.AssignmentScoresView.as_view(),
         name="api-assignment-scores",
+    ),
+    # Citizens: letters (never their sealed identity), receptions, dialogues, disclosure.
+    path("v1/letters/", citizen_views.LetterListView.as_view(), name="api-letter-list"),
+    path(
+        "v1/letters/<str:id>/", citizen_views.LetterDetailView.as_view(), name="api-letter-detail"
+    ),
+    path(
+        "v1/letters/<str:id>/events/",
+        citizen_views.LetterEventsView.as_view(),
+        name="api-letter-events",
+    ),
+    path(
+        "v1/letters/<str:id>/identity/",
+        citizen_views.LetterIdentityView.as_view(),
+        name="api-letter-identity",
+    ),
+    path(
+        "v1/letters/<str:id>/transitions/",
+        citizen_views.LetterTransitionView.as_view(),
+        name="api-letter-transitions",
+    ),
+    path("v1/receptions/", citizen_views.ReceptionListView.as_view(), name="api-reception-list"),
+    path(
+        "v1/receptions/<str:id>/",
+        citizen_views.ReceptionDetailView.as_view(),
+        name="api-reception-detail",
+    ),
+    path(
+        "v1/reception-schedules/",
+        citizen_views.ReceptionScheduleListView.as_view(),
+        name="api-reception-schedule-list",
+    ),
+    path("v1/dialogues/", citizen_views.DialogueListView.as_view(), name="api-dialogue-list"),
+    path(
+        "v1/dialogues/<str:id>/",
+        citizen_views.DialogueDetailView.as_view(),
+        name="api-dialogue-detail",
+    ),
+    path(
+        "v1/dialogue-requests/",
+        citizen_views.DialogueRequestListView.as_view(),
+        name="api-dialogue-request-list",
+    ),
+    path("v1/disclosures/", citizen_views.DisclosureListView.as_view(), name="api-disclosure-list"),
+    path(
+        "v1/disclosures/<str:id>/",
+        citizen_views.DisclosureDetailView.as_view(),
+        name="api-disclosure-detail",
+    ),
+    path(
+        "v1/deadlines/compute/",
+        citizen_views.DeadlineComputeView.as_view(),
+        name="api-deadline-compute",
+    ),
+    # No login: what a citizen may know of their letter by its tracking code (throttled).
+    path(
+        "v1/public/track/<str:code>/",
+        citizen_views.PublicTrackView.as_view(),
+        name="api-public-track",
     ),
 ]

@@ -8,7 +8,8 @@ class DialoguesConfig(AppConfig):
 
     def ready(self) -> None:
         from danvan.core import history
-        from danvan.dialogues.models import Dialogue, DisclosureItem
+        from danvan.dialogues.models import Dialogue, DialogueRequest, DisclosureItem
 
         history.register(Dialogue, perm="dialogues.view_dialogue")
+        history.register(DialogueRequest, perm="dialogues.view_dialoguerequest")
         history.register(DisclosureItem, perm="dialogues.view_disclosureitem")
