@@ -97,7 +97,7 @@ class RequestStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
 
 
-class DialogueRequestQuerySet(models.QuerySet):
+class DialogueRequestQuerySet(SearchQuerySet):
     def public(self) -> DialogueRequestQuerySet:
         return self.filter(
             is_published=True, status=RequestStatus.ANSWERED, dialogue__is_published=True
@@ -107,7 +107,7 @@ class DialogueRequestQuerySet(models.QuerySet):
         return self.filter(status=RequestStatus.OPEN, due_on__lt=today)
 
 
-class DialogueRequest(TimeStampedModel):
+class DialogueRequest(SearchableModel, TimeStampedModel):
     """A request raised at a dialogue, followed up until it is answered and published."""
 
     dialogue = models.ForeignKey(
@@ -147,7 +147,7 @@ class DialogueRequest(TimeStampedModel):
         verbose_name=_("letter opened for it"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = DialogueRequestQuerySet.as_manager()
 
     class Meta:
@@ -167,6 +167,10 @@ class DialogueRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.dialogue} · {self.number}"
+
+    def search_source(self) -> str:
+        # raised_by is internal and stays out of search like everywhere else public.
+        return f"{self.text} {self.answer}"
 
 
 class ListeningRequirement(TimeStampedModel):

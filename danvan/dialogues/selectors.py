@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from danvan.core.text import fold
+from danvan.core.text import search_terms
 from danvan.dialogues.models import (
     Dialogue,
     DialogueKind,
@@ -230,14 +230,8 @@ def request_list(user, filters: RequestFilters, *, today: dt.date):
         qs = qs.filter(status=RequestStatus.OPEN, due_on__gte=today, due_on__lte=soon)
     elif filters.due == DueState.ON_TIME:
         qs = qs.filter(status=RequestStatus.OPEN, due_on__gt=soon)
-    for raw in filters.q.split():
-        term = fold(raw)
-        if term:
-            qs = qs.filter(
-                Q(dialogue__search_text__contains=term)
-                | Q(text__icontains=raw)
-                | Q(answer__icontains=raw)
-            )
+    for term in search_terms(filters.q):
+        qs = qs.filter(Q(dialogue__search_text__contains=term) | Q(search_text__contains=term))
     return (
         qs.select_related("dialogue__unit", "owner_unit", "letter")
         .annotate(

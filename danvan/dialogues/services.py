@@ -273,7 +273,16 @@ def answer_request(
     request.answered_on = on
     request.answered_by = actor
     request.status = RequestStatus.ANSWERED
-    request.save(update_fields=["answer", "answered_on", "answered_by", "status", "updated_at"])
+    request.save(
+        update_fields=[
+            "answer",
+            "answered_on",
+            "answered_by",
+            "status",
+            "search_text",
+            "updated_at",
+        ]
+    )
     return request
 
 
