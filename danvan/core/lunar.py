@@ -140,9 +140,13 @@ def lunar_to_solar(
 def solar_to_lunar(day: dt.date, *, tz: float = VIETNAM_UTC_OFFSET) -> tuple[int, int, int, bool]:
     """(year, month, day, leap) of the lunar date that falls on solar ``day``."""
     jd = _jd(day)
-    k = math.floor((jd - 2415021.076998695) / _SYNODIC_MONTH)
-    month_start = _new_moon_day(k + 1, tz)
-    if month_start > jd:
+    # The mean lunation is only an estimate: a true new moon can fall up to ~14 hours after
+    # it, so step back until the month has started on or before ``day`` (without this, a day
+    # just before a late new moon came out as day 0 of the next month, e.g. 07/05/2054).
+    k = math.floor((jd - _JD_EPOCH_1900) / _SYNODIC_MONTH) + 1
+    month_start = _new_moon_day(k, tz)
+    while month_start > jd:
+        k -= 1
         month_start = _new_moon_day(k, tz)
     a11 = _month11(day.year, tz)
     b11 = a11

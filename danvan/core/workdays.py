@@ -19,6 +19,7 @@ Everything here is pure: a ``Calendar`` is built from the override rows once
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,11 +110,15 @@ class Calendar:
         """Why ``day`` is not a working day, in words."""
         if self.names.get(day):
             return self.names[day]
+        kind = self.kind(day)
         statutory = statutory_holidays(day.year)
-        if day in statutory and self.kind(day) != DayKind.WORKING:
+        if day in statutory and kind != DayKind.WORKING:
             return str(statutory[day])
-        if self.kind(day) == DayKind.DAY_OFF:
+        if kind == DayKind.DAY_OFF:
             return str(_("Day off (government decision)"))
+        if kind == DayKind.HOLIDAY:
+            # A holiday row without a name on a day the Labour Code does not make one.
+            return str(_("Public holiday"))
         if day.weekday() == 5:
             return str(_("Saturday"))
         if day.weekday() == 6:
@@ -196,21 +201,27 @@ def working_days_between(calendar: Calendar, start: dt.date, end: dt.date) -> in
     return total
 
 
-_cache: dict[str, Calendar] = {}
+# Each process keeps the calendar it built for at most this long. ``forget_calendar`` (called
+# when a row is saved or deleted) clears it at once, but only in the process that saved the
+# row: the other web processes and the task worker pick the change up when theirs expires.
+CACHE_SECONDS = 60
+_cache: dict[str, tuple[float, Calendar]] = {}
 
 
 def default_calendar() -> Calendar:
     """The calendar with every ``CalendarDay`` row; rebuilt after any row changes."""
-    calendar = _cache.get("default")
-    if calendar is None:
-        from danvan.core.models import CalendarDay
+    cached = _cache.get("default")
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    from danvan.core.models import CalendarDay
 
-        rows = list(CalendarDay.objects.values_list("date", "kind", "name"))
-        calendar = Calendar(
-            overrides={date: kind for date, kind, _n in rows},
-            names={date: name for date, _k, name in rows if name},
-        )
-        _cache["default"] = calendar
+    rows = list(CalendarDay.objects.values_list("date", "kind", "name"))
+    calendar = Calendar(
+        overrides={date: kind for date, kind, _n in rows},
+        names={date: name for date, _k, name in rows if name},
+    )
+    _cache["default"] = (now, calendar)
     return calendar
 
 
