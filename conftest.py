@@ -122,3 +122,30 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# Reference data that migrations seed (legal deadline rules, disclosure rules, the official
+# holiday calendar). A transactional test (browser tests with a live server) empties every
+# table when it ends, so such tests seed it again; the seeds are idempotent.
+REFERENCE_SEEDS = (
+    "danvan.petitions.migrations.0002_seed_deadline_rules",
+    "danvan.dialogues.migrations.0003_seed_disclosure_rules",
+    "danvan.core.migrations.0003_official_calendar",
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    from danvan.core.workdays import forget_calendar
+
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        import importlib
+
+        from django.apps import apps
+
+        request.getfixturevalue("transactional_db")
+        for module in REFERENCE_SEEDS:
+            importlib.import_module(module).seed(apps, None)
+    forget_calendar()  # a calendar cached by an earlier test must not leak into this one
+    yield
+    forget_calendar()

@@ -1,4 +1,4 @@
-"""The legal clocks of DOMAIN.md §5 as data. Edit them on /letters/rules/ when the law changes."""
+"""The legal clocks of DOMAIN.md §5 as data. Edit them on /citizens/rules/ when the law changes."""
 
 import datetime as dt
 
