@@ -171,7 +171,7 @@ def build(devnull):
     officer = User.objects.create_user("bench_officer", password="bench-pass-123")
     Membership.objects.create(user=officer, unit=biggest, role=Role.OFFICER)
 
-    calendar, rules = default_calendar(), RuleBook.load()
+    calendar, rules, memo = default_calendar(), RuleBook.load(), {}
     seen_ids: dict[int, list[str]] = {}
     generated = computed = inserted = 0.0
     for first in range(0, N_LETTERS, CHUNK):
@@ -185,7 +185,7 @@ def build(devnull):
         assert sample.search_text == fold(sample.search_source()), sample.search_text
         start = time.perf_counter()
         for letter in letters:
-            apply_due_dates(letter, calendar, rules)
+            apply_due_dates(letter, calendar, rules, memo)
         computed += time.perf_counter() - start
         start = time.perf_counter()
         Letter.objects.bulk_create(letters, batch_size=BATCH)

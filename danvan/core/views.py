@@ -13,8 +13,8 @@ from danvan.core import history
 from danvan.core.access import get_object_for
 from danvan.core.models import Notification
 from danvan.initiatives.dashboard import dashboard_for
-from danvan.petitions.dashboard import dashboard_for as citizens_dashboard
 from danvan.orgs.selectors import subtree_counts
+from danvan.petitions.dashboard import dashboard_for as citizens_dashboard
 
 logger = logging.getLogger(__name__)
 

@@ -160,12 +160,16 @@ def add_calendar_days(calendar: Calendar, start: dt.date, days: int) -> dt.date:
     return count(calendar, start, days, CALENDAR).end
 
 
-def count(calendar: Calendar, start: dt.date, days: int, day_type: str) -> Period:
+def count(
+    calendar: Calendar, start: dt.date, days: int, day_type: str, *, reasons: bool = True
+) -> Period:
     """The end of a period of ``days`` counted from the event on ``start``.
 
     The day of the event is not counted. Working days: the ``days``-th working day after
     ``start``. Calendar days: ``start + days``, moved to the next working day when it is a day off.
     A period of 0 days ends on ``start`` (then the end-day rule for calendar days).
+    ``reasons=False`` skips naming the skipped days (``skipped`` is then empty): the fast path
+    when only the end matters.
     """
     if days < 0:
         raise ValueError("A period cannot be negative.")
@@ -176,13 +180,14 @@ def count(calendar: Calendar, start: dt.date, days: int, day_type: str) -> Perio
             day += ONE_DAY
             if calendar.is_working_day(day):
                 counted += 1
-            else:
+            elif reasons:
                 skipped.append((day, calendar.reason(day)))
         end = day
     elif day_type == CALENDAR:
         end = start + days * ONE_DAY
         while not calendar.is_working_day(end):
-            skipped.append((end, calendar.reason(end)))
+            if reasons:
+                skipped.append((end, calendar.reason(end)))
             end += ONE_DAY
     else:
         raise ValueError(f"Unknown day type {day_type!r}")

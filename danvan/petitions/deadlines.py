@@ -10,6 +10,7 @@ them for many letters at once after the calendar or a rule changed.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -103,30 +104,57 @@ def explain(
     return Explanation(rule=rule, start=start, extension_days=extension_days, period=period)
 
 
+def _due(
+    calendar: Calendar,
+    rules: RuleBook,
+    memo: dict | None,
+    track: str,
+    step: str,
+    start: dt.date,
+    complexity: str,
+    remote: bool,
+    extension_days: int = 0,
+) -> dt.date | None:
+    """The due date alone (no explanation), memoised: many letters share a start and a rule."""
+    key = (track, step, start, complexity, remote, extension_days)
+    if memo is not None and key in memo:
+        return memo[key]
+    rule = rules.find(track, step, complexity=complexity, remote=remote, on=start)
+    due = None
+    if rule is not None:
+        due = count(calendar, start, rule.days + extension_days, rule.day_type, reasons=False).end
+    if memo is not None:
+        memo[key] = due
+    return due
+
+
 def due_dates(
-    letter: Letter, calendar: Calendar | None = None, rules: RuleBook | None = None
+    letter: Letter,
+    calendar: Calendar | None = None,
+    rules: RuleBook | None = None,
+    memo: dict | None = None,
 ) -> dict[str, dt.date | None]:
     """The stored deadline fields of ``letter`` as they should be now."""
     calendar = calendar or default_calendar()
     rules = rules or RuleBook.load()
-    variant = {"complexity": letter.complexity, "remote": letter.remote_area, "rules": rules}
-    acceptance = explain(
-        letter.track, Step.ACCEPTANCE, letter.arrived_on, calendar=calendar, **variant
-    )
-    resolution = None
+    variant = (letter.complexity, letter.remote_area)
+    fields = {
+        "acceptance_due": _due(
+            calendar, rules, memo, letter.track, Step.ACCEPTANCE, letter.arrived_on, *variant
+        ),
+        "resolution_due": None,
+    }
     if letter.accepted_on is not None:
-        resolution = explain(
+        fields["resolution_due"] = _due(
+            calendar,
+            rules,
+            memo,
             letter.track,
             Step.RESOLUTION,
             letter.accepted_on,
-            extension_days=letter.extension_days_granted,
-            calendar=calendar,
-            **variant,
+            *variant,
+            letter.extension_days_granted,
         )
-    fields = {
-        "acceptance_due": acceptance.due if acceptance else None,
-        "resolution_due": resolution.due if resolution else None,
-    }
     if letter.status == LetterStatus.RECEIVED:
         fields["current_due"] = fields["acceptance_due"]
     elif letter.status == LetterStatus.ACCEPTED:
@@ -137,11 +165,14 @@ def due_dates(
 
 
 def apply_due_dates(
-    letter: Letter, calendar: Calendar | None = None, rules: RuleBook | None = None
+    letter: Letter,
+    calendar: Calendar | None = None,
+    rules: RuleBook | None = None,
+    memo: dict | None = None,
 ) -> list[str]:
     """Set the deadline fields on ``letter`` (not saved); the names of those that changed."""
     changed = []
-    for name, value in due_dates(letter, calendar, rules).items():
+    for name, value in due_dates(letter, calendar, rules, memo).items():
         if getattr(letter, name) != value:
             setattr(letter, name, value)
             changed.append(name)
@@ -154,9 +185,10 @@ DEADLINE_FIELDS = ["acceptance_due", "resolution_due", "current_due"]
 def recompute(queryset=None, *, batch_size: int = 2000) -> int:
     """Recompute the stored deadlines of open letters; returns how many changed.
 
-    The calendar and the rules are loaded once, so this is a read and a bulk update.
+    The calendar and the rules are loaded once and each (rule, start) is counted once; the
+    changed letters are written with one UPDATE per distinct set of new dates.
     """
-    calendar, rules = default_calendar(), RuleBook.load()
+    calendar, rules, memo = default_calendar(), RuleBook.load(), {}
     queryset = Letter.objects.open() if queryset is None else queryset
     fields = [
         "pk",
@@ -172,7 +204,7 @@ def recompute(queryset=None, *, batch_size: int = 2000) -> int:
     ]
     changed_total, pending = 0, []
     for letter in queryset.only(*fields).iterator(chunk_size=batch_size):
-        if apply_due_dates(letter, calendar, rules):
+        if apply_due_dates(letter, calendar, rules, memo):
             pending.append(letter)
         if len(pending) >= batch_size:
             changed_total += _save(pending)
@@ -183,6 +215,12 @@ def recompute(queryset=None, *, batch_size: int = 2000) -> int:
 
 
 def _save(letters: list[Letter]) -> int:
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for letter in letters:
+        groups[tuple(getattr(letter, name) for name in DEADLINE_FIELDS)].append(letter.pk)
     with transaction.atomic():
-        Letter.objects.bulk_update(letters, DEADLINE_FIELDS)
+        for values, pks in groups.items():
+            Letter.objects.filter(pk__in=pks).update(
+                **dict(zip(DEADLINE_FIELDS, values, strict=True))
+            )
     return len(letters)

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 
 from danvan.petitions.tests.factories import make_letter
 
@@ -8,7 +9,7 @@ from danvan.petitions.tests.factories import make_letter
 def test_dashboard_counts_overdue_letters_of_the_working_unit_only(
     client, tree, commune_a_officer, commune_b_officer
 ):
-    long_ago = dt.date.today() - dt.timedelta(days=60)
+    long_ago = timezone.localdate() - dt.timedelta(days=60)
     make_letter(tree.commune_a, received_on=long_ago)  # acceptance due long past
     make_letter(tree.commune_a)
     make_letter(tree.commune_b, received_on=long_ago)
