@@ -121,12 +121,15 @@ def _attach(
         raise ValidationError(
             {"documents": _("A letter holds at most %(n)s files.") % {"n": MAX_DOCUMENTS}}
         )
-    saved = []
+    # Check every file before storing any: a refused third file must not leave the first two
+    # on disk after the transaction rolls back.
     for upload in files:
         try:
             check_upload(upload, kinds=ALL_KINDS)
         except ValidationError as exc:
             raise ValidationError({"documents": exc.messages}) from exc
+    saved = []
+    for upload in files:
         document = LetterDocument(
             letter=letter,
             event=event,
@@ -559,6 +562,13 @@ def resolve(
     _require(actor, "petitions.change_letter", letter)
     _check_move(letter, LetterAction.RESOLVED)
     _check_date(on, field="on", not_before=letter.accepted_on, before_label=_("the acceptance"))
+    if decision_date is not None:
+        _check_date(
+            decision_date,
+            field="decision_date",
+            not_before=letter.accepted_on,
+            before_label=_("the acceptance"),
+        )
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     if not answer.strip():
@@ -622,8 +632,16 @@ def add_note(*, actor: User, letter: Letter, note: str) -> LetterEvent:
 @transaction.atomic
 def link(*, actor: User, letters: list[Letter], title: str = "") -> LetterFamily:
     """Link letters about one matter into one case family (merging families they are in)."""
-    if len(letters) < 2:
+    if len({letter.pk for letter in letters}) < 2:
         raise ValidationError(_("Choose at least two letters to link."))
+    # Lock the letters (in pk order, so two linkers cannot deadlock) and read their families
+    # afresh: two officers linking overlapping letters at once end up with one family.
+    letters = list(
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("unit", "received_unit", "family")
+        .filter(pk__in={letter.pk for letter in letters})
+        .order_by("pk")
+    )
     for letter in letters:
         _require(actor, "petitions.change_letter", letter)
     families = {letter.family for letter in letters if letter.family_id}
@@ -682,7 +700,7 @@ def escalate_overdue(*, on: dt.date | None = None) -> int:
             if locked is None:
                 continue
             Letter.objects.filter(pk=letter.pk).update(escalated_on=on)
-            parent = letter.unit.get_parent()
+            parent = Unit.objects.get_parent(letter.unit)
             _event(
                 letter,
                 None,
