@@ -11,6 +11,7 @@ Tỉnh Ninh Thuận (legacy province, closed 30/06/2025) → Tỉnh Khánh Hòa
 import datetime as dt
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from danvan.orgs.models import Role, UnitKind
 from danvan.orgs.tests.factories import (
@@ -20,6 +21,10 @@ from danvan.orgs.tests.factories import (
     make_child,
     make_root,
 )
+
+# Hypothesis's 200 ms per-example deadline fails on a loaded CI machine, not on a bug.
+hypothesis_settings.register_profile("danvan", deadline=None)
+hypothesis_settings.load_profile("danvan")
 
 PASSWORD = "secret-pass-123"  # noqa: S105 - test fixture
 
