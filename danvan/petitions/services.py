@@ -93,6 +93,21 @@ def _check_date(
         )
 
 
+def _begin(actor: User, letter: Letter, action: str, *, on: dt.date | None = None) -> Letter:
+    """Lock the letter, then check the actor, the move and the date of a step dated ``on``."""
+    letter = _lock(letter)
+    _require(actor, "petitions.change_letter", letter)
+    _check_move(letter, action)
+    if on is not None:
+        _check_date(
+            on,
+            field="on",
+            not_before=letter.arrived_on,
+            before_label=_("the day it reached this unit"),
+        )
+    return letter
+
+
 def _event(
     letter: Letter, actor: User | None, action: str, *, on: dt.date, from_status: str = "", **fields
 ) -> LetterEvent:
@@ -261,12 +276,7 @@ def accept(
     document_number: str = "",
     documents: Iterable = (),
 ) -> Letter:
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.ACCEPTED)
-    _check_date(
-        on, field="on", not_before=letter.arrived_on, before_label=_("the day it reached this unit")
-    )
+    letter = _begin(actor, letter, LetterAction.ACCEPTED, on=on)
     if letter.is_anonymous and letter.kind == LetterKind.COMPLAINT:
         raise ValidationError(
             _("An anonymous complaint cannot be accepted: file it or ask the citizen to sign it.")
@@ -301,12 +311,7 @@ def refuse(
     documents: Iterable = (),
 ) -> Letter:
     """Not accepted, with the written notice to the citizen saying why."""
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.REFUSED)
-    _check_date(
-        on, field="on", not_before=letter.arrived_on, before_label=_("the day it reached this unit")
-    )
+    letter = _begin(actor, letter, LetterAction.REFUSED, on=on)
     if not reason.strip():
         raise ValidationError(
             {"reason": _("Say why the letter is not accepted: the citizen is told.")}
@@ -332,9 +337,7 @@ def refuse(
 
 @transaction.atomic
 def assign(*, actor: User, letter: Letter, handler: User, note: str = "") -> Letter:
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.ASSIGNED)
+    letter = _begin(actor, letter, LetterAction.ASSIGNED)
     works_here = (
         Membership.objects.active()
         .filter(user=handler, role__in=WRITE_ROLES, unit=letter.unit)
@@ -377,12 +380,7 @@ def transfer(
     document_number: str = "",
 ) -> Letter:
     """Send the letter to the competent unit in danvan; the citizen is told (public timeline)."""
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.TRANSFERRED)
-    _check_date(
-        on, field="on", not_before=letter.arrived_on, before_label=_("the day it reached this unit")
-    )
+    letter = _begin(actor, letter, LetterAction.TRANSFERRED, on=on)
     if to_unit.pk == letter.unit_id:
         raise ValidationError({"to_unit": _("The letter is already at this unit.")})
     if not to_unit.is_current:
@@ -426,12 +424,7 @@ def forward(
     document_number: str = "",
 ) -> Letter:
     """Send the letter to a body outside danvan (a court, the police…); it closes here."""
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.FORWARDED)
-    _check_date(
-        on, field="on", not_before=letter.arrived_on, before_label=_("the day it reached this unit")
-    )
+    letter = _begin(actor, letter, LetterAction.FORWARDED, on=on)
     if not to_body.strip():
         raise ValidationError({"to_body": _("Name the body the letter is sent to.")})
     before = letter.status
@@ -455,9 +448,7 @@ def forward(
 @transaction.atomic
 def archive(*, actor: User, letter: Letter, reason: str) -> Letter:
     """File without processing (anonymous, duplicate with no new content, not a letter)."""
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.ARCHIVED)
+    letter = _begin(actor, letter, LetterAction.ARCHIVED)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the letter is filed without processing.")})
     before = letter.status
@@ -498,9 +489,7 @@ def extend(
     documents: Iterable = (),
 ) -> Letter:
     """Lengthen the resolution period by a written decision, within what the rule allows."""
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.EXTENDED)
+    letter = _begin(actor, letter, LetterAction.EXTENDED)
     left, per_extension = extension_room(letter)
     if left <= 0:
         raise ValidationError(
@@ -558,9 +547,7 @@ def resolve(
     signer: str = "",
     documents: Iterable = (),
 ) -> Letter:
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.RESOLVED)
+    letter = _begin(actor, letter, LetterAction.RESOLVED)
     _check_date(on, field="on", not_before=letter.accepted_on, before_label=_("the acceptance"))
     if decision_date is not None:
         _check_date(
@@ -605,9 +592,7 @@ def resolve(
 @transaction.atomic
 def seal(*, actor: User, letter: Letter, note: str = "") -> Letter:
     """The complainant asked that their identity be kept secret."""
-    letter = _lock(letter)
-    _require(actor, "petitions.change_letter", letter)
-    _check_move(letter, LetterAction.SEALED)
+    letter = _begin(actor, letter, LetterAction.SEALED)
     if letter.confidential:
         return letter
     letter.confidential = True

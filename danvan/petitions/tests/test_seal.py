@@ -29,7 +29,7 @@ from danvan.petitions import services
 from danvan.petitions.models import IdentityAccess, Letter
 from danvan.petitions.tests.factories import make_letter
 
-NAME = "Trần Thị Bí Mật"
+NAME = "Trần Thị Xuyến Chi"
 ID_NUMBER = "079999888777"
 PHONE = "0911222333"
 ADDRESS = "Số 99 hẻm Kín Đáo, phường Nha Trang"
@@ -37,9 +37,9 @@ EMAIL = "nguoi.to.cao@example.vn"
 # What must never show, also folded (search text, file names) and as the file was named.
 SECRETS = (
     NAME,
-    "Tran Thi Bi Mat",
-    "Tran-Thi-Bi-Mat",
-    "Bí Mật",
+    "Tran Thi Xuyen Chi",
+    "Tran-Thi-Xuyen-Chi",
+    "Xuyến Chi",
     ID_NUMBER,
     "079 999 888 777",
     PHONE,
@@ -111,7 +111,7 @@ def sealed(tree, roles):
             "citizen_phone": PHONE,
             "citizen_email": EMAIL,
         },
-        documents=[pdf("don-to-cao-Tran-Thi-Bi-Mat.pdf")],
+        documents=[pdf("don-to-cao-Tran-Thi-Xuyen-Chi.pdf")],
     )
     assert letter.confidential
     assert services.escalate_overdue() >= 1

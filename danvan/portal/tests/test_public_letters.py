@@ -33,8 +33,9 @@ CONTENT = "Đoạn đường liên thôn 3 bị sạt lở sau mưa lớn, xe m�
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
+def _isolated(settings, tmp_path, client):
     settings.MEDIA_ROOT = tmp_path
+    client.cookies["django_language"] = "en"  # the assertions read the English texts
     cache.clear()
     yield
     cache.clear()
@@ -220,8 +221,8 @@ def test_complaints_and_denunciations_are_refused(client, tree):
     for kind in ("complaint", "denunciation"):
         with translation.override("en"):
             response = client.post(SUBMIT, payload(tree, kind=kind, form_stamp=old_stamp()))
-        assert response.status_code == 200
-        assert "in person or in writing" in response.context["form"].errors["kind"][0]
+            assert response.status_code == 200
+            assert "in person or in writing" in response.context["form"].errors["kind"][0]
     assert not Letter.objects.exists()
 
 
