@@ -46,7 +46,7 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # a loaded 2-core CI machine with PostgreSQL needs it
     yield page
     context.close()
 
