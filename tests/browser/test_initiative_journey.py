@@ -39,7 +39,7 @@ def as_user(browser, live_server, username, *, mobile=False):  # noqa: F811
     # The interface is Vietnamese by default; this journey reads the English labels.
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     tab = context.new_page()
-    tab.set_default_timeout(15_000)
+    tab.set_default_timeout(30_000)
     tab.on("dialog", lambda dialog: dialog.accept())
     if username:
         log_in(tab, live_server, username)
@@ -115,6 +115,9 @@ def test_register_accept_progress_score_recognise_publish(
     assert "240" in progress.inner_text()
     assert progress.locator("img").count() == 1
     tab.locator("button[data-action=self_assess]").click()
+    # Wait until Bootstrap has finished opening the panel: a click during the "collapsing"
+    # transition was lost once on a loaded machine.
+    tab.wait_for_selector("#move-self_assess.show")
     tab.fill("#reason-self_assess", "Mô hình đạt các tiêu chí, được Nhân dân đồng tình.")
     with tab.expect_navigation():
         tab.locator("#move-self_assess button").click()
