@@ -245,7 +245,7 @@ def receive_letter(
         kind=DocumentKind.ORIGINAL,
         actor=actor,
         event=event,
-        public=actor is None,
+        public=False,  # the citizen's own papers may carry personal data
     )
     leaders = _handlers_of(unit)
     if actor is None or letter.channel == Channel.PORTAL:
