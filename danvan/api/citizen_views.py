@@ -2,7 +2,7 @@
 receptions, dialogues, disclosures, the deadline calculator and the public tracking lookup.
 
 Thin, through the petitions app's services, selectors and rules, as the pages are. Every list
-starts from what the caller may see (``visible_letters``, ``scope_for(user).q``); anything
+starts from what the caller may see (the apps' ``visible_*`` selectors); anything
 outside answers 404 exactly like a missing id; 403 only for something the caller may see but
 not do. A move the letter's status does not allow answers 409 (``invalid_transition``), a
 wrong field 400.
@@ -61,8 +61,12 @@ from danvan.dialogues.models import (
     RequestStatus,
     Topic,
 )
+from danvan.dialogues.selectors import (
+    visible_dialogues,
+    visible_disclosures,
+    visible_requests,
+)
 from danvan.orgs.models import Unit
-from danvan.orgs.scope import ALL_ROLES, scope_for
 from danvan.petitions import deadlines, services
 from danvan.petitions.filters import DUE_SOON_DAYS, SORTS, DueState
 from danvan.petitions.models import (
@@ -83,7 +87,12 @@ from danvan.petitions.models import (
     SubjectArea,
     Track,
 )
-from danvan.petitions.selectors import due_q, visible_letters
+from danvan.petitions.selectors import (
+    due_q,
+    visible_letters,
+    visible_receptions,
+    visible_schedules,
+)
 from danvan.portal import antiabuse
 
 # --- Schema pieces --------------------------------------------------------------------------
@@ -144,10 +153,6 @@ def _q(help_text) -> filters.CharFilter:
     return filters.CharFilter(
         method="filter_search", max_length=MAX_QUERY_LENGTH, help_text=help_text
     )
-
-
-def _scoped(queryset: QuerySet, user, field: str = "unit__path") -> QuerySet:
-    return queryset.filter(scope_for(user).q(field, ALL_ROLES))
 
 
 # --- Letters --------------------------------------------------------------------------------
@@ -595,7 +600,7 @@ class ReceptionFilter(filters.FilterSet):
 
 
 def reception_queryset(user) -> QuerySet:
-    return _scoped(Reception.objects.select_related("unit"), user)
+    return visible_receptions(user).select_related("unit")
 
 
 @extend_schema(tags=["receptions"])
@@ -682,7 +687,7 @@ class ReceptionScheduleListView(generics.ListAPIView):
     pagination_class = Pagination
 
     def get_queryset(self):
-        return _scoped(ReceptionSchedule.objects.select_related("unit"), self.request.user)
+        return visible_schedules(self.request.user).select_related("unit")
 
     @extend_schema(
         operation_id="reception_schedules_list",
@@ -726,7 +731,8 @@ class DialogueFilter(filters.FilterSet):
 
 def dialogue_queryset(user) -> QuerySet:
     return (
-        _scoped(Dialogue.objects.select_related("unit"), user)
+        visible_dialogues(user)
+        .select_related("unit")
         .annotate(
             n_requests=Count("requests", distinct=True),
             n_answered=Count(
@@ -820,11 +826,8 @@ class DialogueRequestListView(generics.ListAPIView):
     pagination_class = Pagination
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
         return (
-            DialogueRequest.objects.filter(
-                scope.q("dialogue__unit__path", ALL_ROLES) | scope.q("owner_unit__path", ALL_ROLES)
-            )
+            visible_requests(self.request.user)
             .select_related("dialogue__unit", "owner_unit")
             .order_by("due_on", "dialogue_id", "number")
         )
@@ -876,7 +879,7 @@ class DisclosureFilter(filters.FilterSet):
 
 
 def disclosure_queryset(user) -> QuerySet:
-    return _scoped(DisclosureItem.objects.select_related("unit"), user)
+    return visible_disclosures(user).select_related("unit")
 
 
 @extend_schema(tags=["disclosures"])

@@ -61,12 +61,7 @@ def _subtree(qs, field: str, unit_id: int | None):
 
 
 def _in_scope(user, model, field: str):
-    scope = scope_for(user)
-    if scope.is_global:
-        return model.objects.all()
-    if not scope.prefixes(ALL_ROLES):
-        return model.objects.none()
-    return model.objects.filter(scope.q(field, ALL_ROLES))
+    return model.objects.filter(scope_for(user).q(field, ALL_ROLES))
 
 
 # ---------------------------------------------------------------- dialogues
@@ -174,10 +169,6 @@ def dialogue_requests(dialogue: Dialogue):
 def visible_requests(user):
     """Requests whose owner unit or whose dialogue's unit lies in the user's scope."""
     scope = scope_for(user)
-    if scope.is_global:
-        return DialogueRequest.objects.all()
-    if not scope.prefixes(ALL_ROLES):
-        return DialogueRequest.objects.none()
     return DialogueRequest.objects.filter(
         scope.q("owner_unit__path", ALL_ROLES) | scope.q("dialogue__unit__path", ALL_ROLES)
     )

@@ -22,7 +22,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from danvan.orgs.models import Unit, User
-from danvan.orgs.scope import ALL_ROLES, scope_for
 from danvan.petitions import services
 from danvan.petitions.models import (
     Channel,
@@ -71,17 +70,6 @@ def _require(actor: User, perm: str, obj) -> None:
 
 
 # ---------------------------------------------------------------- reads
-
-
-def visible_receptions(user):
-    """Receptions of the units in the user's scope (subtree filter on the unit's path)."""
-    scope = scope_for(user)
-    return Reception.objects.filter(scope.q("unit__path", ALL_ROLES))
-
-
-def visible_schedules(user):
-    scope = scope_for(user)
-    return ReceptionSchedule.objects.filter(scope.q("unit__path", ALL_ROLES))
 
 
 def name_is_listable(reception: Reception) -> bool:

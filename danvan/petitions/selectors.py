@@ -10,7 +10,14 @@ from danvan.orgs.models import Unit
 from danvan.orgs.scope import ALL_ROLES, scope_for
 from danvan.orgs.selectors import membership_units
 from danvan.petitions.filters import DUE_SOON_DAYS, SORTS, DueState, LetterFilters
-from danvan.petitions.models import IDENTITY_FIELDS, OPEN_STATUSES, IdentityAccess, Letter
+from danvan.petitions.models import (
+    IDENTITY_FIELDS,
+    OPEN_STATUSES,
+    IdentityAccess,
+    Letter,
+    Reception,
+    ReceptionSchedule,
+)
 from danvan.petitions.rules import LOG_ROLES
 
 
@@ -28,6 +35,15 @@ def visible_letters(user):
         return Letter.objects.none()
     units = Unit.objects.filter(scope.q("path", ALL_ROLES)).values("pk")
     return Letter.objects.filter(Q(unit_id__in=units) | Q(received_unit_id__in=units))
+
+
+def visible_receptions(user):
+    """Receptions of the units in the user's scope (subtree filter on the unit's path)."""
+    return Reception.objects.filter(scope_for(user).q("unit__path", ALL_ROLES))
+
+
+def visible_schedules(user):
+    return ReceptionSchedule.objects.filter(scope_for(user).q("unit__path", ALL_ROLES))
 
 
 def letters_resolved_within(unit):

@@ -29,6 +29,7 @@ from danvan.orgs.scope import ALL_ROLES, WRITE_ROLES, scope_for
 from danvan.orgs.selectors import membership_units
 from danvan.petitions import reception_compliance as compliance
 from danvan.petitions import reception_services as services
+from danvan.petitions import selectors
 from danvan.petitions.models import (
     Reception,
     ReceptionClass,
@@ -117,7 +118,7 @@ def _sorts(current: str) -> dict:
 
 
 def _filtered(user, filters: ReceptionFilters):
-    rows = services.visible_receptions(user).select_related("unit", "letter")
+    rows = selectors.visible_receptions(user).select_related("unit", "letter")
     if filters.unit:
         unit = Unit.objects.filter(pk=filters.unit).first()
         rows = rows.filter(unit__path__startswith=unit.path) if unit else rows.none()
@@ -346,7 +347,7 @@ def reception_edit(request, pk: int):
 def schedule_list(request):
     unit_id = request.GET.get("unit", "")
     show = request.GET.get("show", "current")
-    rows = services.visible_schedules(request.user).select_related("unit")
+    rows = selectors.visible_schedules(request.user).select_related("unit")
     chosen = None
     if unit_id.isdigit():
         chosen = Unit.objects.filter(pk=int(unit_id)).first()
