@@ -8,38 +8,12 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+# The lunar calendar (and so Tết) is computed reliably over this range.
+from danvan.core.forms import BootstrapMixin, DateInput
 from danvan.core.models import CalendarDay
 from danvan.core.workdays import Calendar, DayKind, default_calendar
 
-# The lunar calendar (and so Tết) is computed reliably over this range.
 FIRST_YEAR, LAST_YEAR = 1950, 2100
-
-
-class DateInput(forms.DateInput):
-    """A browser date picker; its value is always ISO (yyyy-mm-dd)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, and ``is-invalid`` on the fields with errors."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if self._errors and name in self._errors:
-                css += " is-invalid"
-            widget.attrs["class"] = css
 
 
 def _day(value: dt.date) -> str:

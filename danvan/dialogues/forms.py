@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import BootstrapMixin, DateInput
 from danvan.dialogues.models import (
     DialogueKind,
     DisclosureCategory,
@@ -20,16 +21,7 @@ from danvan.orgs.scope import WRITE_ROLES, scope_for
 DEFAULT_DUE_DAYS = 30
 
 
-class DateInput(forms.DateInput):
-    """A browser date picker; its value is always ISO (yyyy-mm-dd)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class StyledForm(forms.Form):
+class StyledForm(BootstrapMixin, forms.Form):
     """Bootstrap classes on every widget, and ``is-invalid`` on fields with errors."""
 
     textarea_rows = 3
@@ -39,20 +31,6 @@ class StyledForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", self.textarea_rows)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if self._errors and name in self._errors:
-                css += " is-invalid"
-            widget.attrs["class"] = css
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -12,18 +12,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import DateInput
 from danvan.initiatives.models import Aggregation, default_required_kinds
 from danvan.orgs.models import UnitKind
 
 # Districts were abolished on 1/7/2025: a new campaign never asks them to register.
 KIND_CHOICES = [(kind.value, kind.label) for kind in UnitKind if kind != UnitKind.DISTRICT]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class CampaignFilterForm(forms.Form):

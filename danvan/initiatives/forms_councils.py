@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import DateInput
 from danvan.initiatives.models import Campaign, Criterion, Level
 from danvan.orgs.models import User
 
@@ -160,7 +161,7 @@ class DecideForm(forms.Form):
     decision_date = forms.DateField(
         label=_("Decision date"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
     signer = forms.CharField(label=_("Signed by"), max_length=150)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=150, required=False)

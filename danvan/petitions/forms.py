@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from danvan.initiatives.forms import BootstrapMixin, DateInput, MultipleFileField
+from danvan.core.forms import BootstrapMixin, DateInput, MultipleFileField
 from danvan.orgs.models import Membership, Role, Unit, User
 from danvan.petitions.duplicates import province_path
 from danvan.petitions.models import (

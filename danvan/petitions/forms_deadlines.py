@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms_calendar import FIRST_YEAR, LAST_YEAR, BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms_calendar import FIRST_YEAR, LAST_YEAR
 from danvan.petitions.deadlines import Explanation, RuleBook, explain
 from danvan.petitions.models import Complexity, DeadlineRule, Step, Track
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.initiatives.forms import BootstrapMixin, DateInput, UnitChoiceField
+from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.initiatives.forms import UnitChoiceField
 from danvan.petitions.models import (
     ReceptionClass,
     ReceptionFrequency,
