@@ -13,8 +13,6 @@ which reads it through ``services.read_identity`` (permission check and access l
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -86,6 +84,7 @@ from danvan.petitions.models import (
     Step,
     SubjectArea,
     Track,
+    normalize_code,
 )
 from danvan.petitions.selectors import (
     due_q,
@@ -1015,15 +1014,6 @@ class PublicLookupThrottle(BaseThrottle):
         return antiabuse.retry_after()
 
 
-CODE_PATTERN = re.compile(r"^[A-Z0-9]{5}-[A-Z0-9]{5}$")
-
-
-def normalise_code(code: str) -> str:
-    """``abcde fghjk``, ``ABCDEFGHJK`` and ``ABCDE-FGHJK`` all read as ``ABCDE-FGHJK``."""
-    code = re.sub(r"[\s-]", "", code or "").upper()
-    return f"{code[:5]}-{code[5:]}" if len(code) == 10 else code
-
-
 PUBLIC_EXAMPLE = {
     "code": "K7Q2M-WX9TB",
     "kind": "petition",
@@ -1139,9 +1129,9 @@ class PublicTrackView(ApiView):
         auth=[],
     )
     def get(self, request, code):
-        code = normalise_code(code)
+        code = normalize_code(code)
         letter = None
-        if CODE_PATTERN.match(code):
+        if code is not None:
             letter = Letter.objects.select_related("unit").filter(code=code).first()
         if letter is None:
             raise NotFound(

@@ -15,6 +15,7 @@ of the resolving unit may read it, and every read is an ``IdentityAccess`` row.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from django.conf import settings
@@ -182,10 +183,22 @@ class LetterFamily(TimeStampedModel):
         return self.title
 
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I)
+_CODE_BODY = re.compile(f"^[{CODE_ALPHABET}]{{10}}$")
+
+
 def new_tracking_code() -> str:
-    """A code the citizen types to follow the letter: 10 characters, no look-alikes (0/O, 1/I)."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    body = "".join(secrets.choice(alphabet) for _ in range(10))
+    """A code the citizen types to follow the letter: 10 characters, shown as ABCDE-FGHJK."""
+    body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{body[:5]}-{body[5:]}"
+
+
+def normalize_code(raw: str | None) -> str | None:
+    """``"abcde fghjk"``, ``"ABCDEFGHJK"`` and ``"abcde-fghjk"`` are all ``"ABCDE-FGHJK"``;
+    None when it cannot be a tracking code."""
+    body = re.sub(r"[\s\-_.]", "", (raw or "").upper())
+    if not _CODE_BODY.match(body):
+        return None
     return f"{body[:5]}-{body[5:]}"
 
 

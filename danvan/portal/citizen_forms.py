@@ -282,19 +282,6 @@ class PublicLetterForm(forms.Form):
 
 # ---------------------------------------------------------------- tracking codes
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-_CODE_BODY = re.compile(f"^[{_CODE_ALPHABET}]{{10}}$")
-
-
-def normalize_code(raw: str | None) -> str | None:
-    """``"abcde fghjk"``, ``"ABCDEFGHJK"`` and ``"abcde-fghjk"`` are all ``"ABCDE-FGHJK"``;
-    None when it cannot be a tracking code."""
-    body = re.sub(r"[\s\-_.]", "", (raw or "").upper())
-    if not _CODE_BODY.match(body):
-        return None
-    return f"{body[:5]}-{body[5:]}"
-
-
 # ---------------------------------------------------------------- public dialogue filters
 
 

@@ -46,9 +46,10 @@ from danvan.petitions.models import (
     LetterDocument,
     LetterEvent,
     LetterStatus,
+    normalize_code,
 )
 from danvan.portal import antiabuse
-from danvan.portal.citizen_forms import DialogueFilters, PublicLetterForm, normalize_code
+from danvan.portal.citizen_forms import DialogueFilters, PublicLetterForm
 
 DIALOGUES_PAGE_SIZE = 12
 PROVINCE_PATH_LENGTH = Unit.steplen

@@ -22,10 +22,11 @@ from danvan.petitions.models import (
     Letter,
     LetterDocument,
     LetterStatus,
+    normalize_code,
 )
 from danvan.petitions.tests.factories import clerk, make_letter
 from danvan.portal import antiabuse
-from danvan.portal.citizen_forms import SUBMIT_PURPOSE, normalize_code
+from danvan.portal.citizen_forms import SUBMIT_PURPOSE
 
 SUBMIT = reverse("public:submit")
 TRACK = reverse("public:track")
