@@ -136,6 +136,7 @@ REFERENCE_SEEDS = (
     "danvan.petitions.migrations.0002_seed_deadline_rules",
     "danvan.dialogues.migrations.0003_seed_disclosure_rules",
     "danvan.core.migrations.0003_official_calendar",
+    "danvan.plans.migrations.0002_seed_activity_types",
 )
 
 

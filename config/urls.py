@@ -18,6 +18,7 @@ urlpatterns = [
     path("public/", include("danvan.portal.citizen_urls")),
     path("citizens/", include("danvan.petitions.urls")),
     path("dialogues/", include("danvan.dialogues.urls")),
+    path("plans/", include("danvan.plans.urls")),
     path("calendar/", include("danvan.core.calendar_urls")),
     path("api/", include("danvan.api.urls")),
     path("admin/", admin.site.urls),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "danvan.initiatives",
     "danvan.petitions",
     "danvan.dialogues",
+    "danvan.plans",
     "danvan.portal",
     "danvan.api",
 ]
