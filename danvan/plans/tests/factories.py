@@ -1,6 +1,6 @@
 """Plans, tasks, activities and requirements for tests, built through the services.
 
-A small tree for permission tests: ``tree()`` returns a province with two communes (and a
+A small tree for permission tests: ``small_tree()`` returns a province with two communes (and a
 party cell under each) and an agency, plus an officer at each unit.
 """
 
@@ -56,7 +56,7 @@ class Tree:
     cell_b: Unit
 
 
-def tree(name: str = "Tỉnh Thử") -> Tree:
+def small_tree(name: str = "Tỉnh Thử") -> Tree:
     province = make_root(name=name, short_name=name.replace("Tỉnh ", ""), code=str(next(_counter)))
     department = make_child(
         province, kind=UnitKind.DEPARTMENT, name=f"Sở Nội vụ {name}", short_name="Sở Nội vụ"

@@ -20,14 +20,14 @@ from danvan.plans.tests.factories import (
     member,
     officer,
     today,
-    tree,
+    small_tree,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 def test_issuing_a_plan_registers_it_and_sends_the_task_to_the_lead_unit():
-    t = tree()
+    t = small_tree()
     commune_officer = officer(t.commune_a)
     plan, task = issued_plan_with_task(t.province, t.commune_a)
     assert plan.status == PlanStatus.ISSUED
@@ -40,7 +40,7 @@ def test_issuing_a_plan_registers_it_and_sends_the_task_to_the_lead_unit():
 
 
 def test_a_draft_plan_is_seen_only_by_its_own_unit():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province)
     make_task(plan, lead=t.commune_a)
     assert officer(t.province).has_perm("plans.view_plan", plan)
@@ -49,7 +49,7 @@ def test_a_draft_plan_is_seen_only_by_its_own_unit():
 
 
 def test_a_commune_never_sees_another_communes_plan():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.commune_a, issued=True)
     assert officer(t.commune_a).has_perm("plans.view_plan", plan)
     assert not officer(t.commune_b).has_perm("plans.view_plan", plan)
@@ -60,21 +60,21 @@ def test_a_commune_never_sees_another_communes_plan():
 
 
 def test_an_issued_province_plan_is_seen_by_the_communes_under_it():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province, issued=True)
     assert plan in selectors.visible_plans(officer(t.commune_b))
     assert officer(t.cell_a).has_perm("plans.view_plan", plan)
 
 
 def test_a_department_plan_naming_a_commune_is_seen_by_that_commune_only():
-    t = tree()
+    t = small_tree()
     plan, _task = issued_plan_with_task(t.department, t.commune_a)
     assert plan in selectors.visible_plans(officer(t.commune_a))
     assert plan not in selectors.visible_plans(officer(t.commune_b))
 
 
 def test_the_lead_cannot_also_coordinate():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province)
     with pytest.raises(ValidationError) as caught:
         make_task(plan, lead=t.commune_a, coordinators=(t.commune_a, t.commune_b))
@@ -82,7 +82,7 @@ def test_the_lead_cannot_also_coordinate():
 
 
 def test_a_deadline_before_the_issue_date_is_refused():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province, issued_on=days_ago(10))
     with pytest.raises(ValidationError) as caught:
         make_task(plan, lead=t.commune_a, due_on=days_ago(11))
@@ -100,7 +100,7 @@ def test_a_deadline_before_the_issue_date_is_refused():
     ],
 )
 def test_recurring_rules_that_never_fire_are_refused(fields, field):
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province)
     with pytest.raises(ValidationError) as caught:
         make_task(plan, lead=t.commune_a, due_on=None, **fields)
@@ -108,7 +108,7 @@ def test_recurring_rules_that_never_fire_are_refused(fields, field):
 
 
 def test_a_yearly_rule_ending_before_its_first_date_never_fires():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province, issued_on=dt.date(2026, 11, 2))
     with pytest.raises(ValidationError) as caught:
         make_task(
@@ -124,7 +124,7 @@ def test_a_yearly_rule_ending_before_its_first_date_never_fires():
 
 
 def test_a_plan_cannot_implement_a_plan_below_it():
-    t = tree()
+    t = small_tree()
     top = make_plan(t.province, issued=True)
     child = services.cascade(actor=officer(t.commune_a), parent=top, unit=t.commune_a)
     child.number = "7"
@@ -145,7 +145,7 @@ def test_a_plan_cannot_implement_a_plan_below_it():
 
 
 def test_cascade_copies_the_units_tasks_linked_to_their_parents_and_progress_rolls_up():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province)
     mine = make_task(plan, lead=t.commune_a, title="Tổ chức hội nghị lắng nghe")
     coordinating = make_task(plan, lead=t.department, coordinators=(t.commune_a,))
@@ -172,7 +172,7 @@ def test_cascade_copies_the_units_tasks_linked_to_their_parents_and_progress_rol
 
 
 def test_each_commune_sees_a_task_led_by_every_commune():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province)
     task = make_task(plan, lead=None, lead_kinds="commune", lead_label="UBND các xã")
     services.issue_plan(actor=officer(t.province), plan=plan)
@@ -182,7 +182,7 @@ def test_each_commune_sees_a_task_led_by_every_commune():
 
 
 def test_a_plan_without_lead_or_number_cannot_be_issued():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province, number="")
     make_task(plan, lead=None)
     with pytest.raises(ValidationError) as caught:
@@ -191,7 +191,7 @@ def test_a_plan_without_lead_or_number_cannot_be_issued():
 
 
 def test_recurring_progress_moves_the_deadline_to_the_next_period():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.province, issued_on=dt.date(2025, 5, 10))
     task = make_task(
         plan, lead=t.commune_a, due_on=None, recurrence="yearly", recur_day=1, recur_month=11
@@ -218,7 +218,7 @@ def test_recurring_progress_moves_the_deadline_to_the_next_period():
 
 
 def test_done_means_one_hundred_percent_and_leaves_the_overdue_list():
-    t = tree()
+    t = small_tree()
     _plan, task = issued_plan_with_task(t.province, t.commune_a, due_on=days_ahead(2))
     services.record_progress(
         actor=officer(t.commune_a),
@@ -231,7 +231,7 @@ def test_done_means_one_hundred_percent_and_leaves_the_overdue_list():
 
 
 def test_an_observer_or_another_commune_cannot_record_progress():
-    t = tree()
+    t = small_tree()
     _plan, task = issued_plan_with_task(t.province, t.commune_a)
     for user in (member(t.commune_a, Role.OBSERVER), officer(t.commune_b)):
         with pytest.raises(PermissionDenied):
@@ -241,7 +241,7 @@ def test_an_observer_or_another_commune_cannot_record_progress():
 
 
 def test_a_registered_document_number_is_not_registered_twice():
-    t = tree()
+    t = small_tree()
     user = officer(t.province)
     data = {
         "number": "33/CT-TTg",
@@ -259,7 +259,7 @@ def test_a_registered_document_number_is_not_registered_twice():
 
 
 def test_party_units_number_with_a_hyphen():
-    t = tree()
+    t = small_tree()
     plan = make_plan(t.cell_a, number="451", symbol="CV/HU")
     assert t.cell_a.kind == UnitKind.PARTY
     assert plan.reference == "451-CV/HU"
