@@ -265,6 +265,16 @@ def test_a_link_from_a_task_preselects_the_task_and_its_plan(client, t):
     assert listed.context["linked_task"] == task
 
 
+def test_a_link_from_a_coverage_page_preselects_the_unit_and_type(client, t):
+    client.force_login(officer(t.commune_a))
+    form = client.get(NEW, {"unit": t.cell_a.pk, "type": "training"}).context["form"]
+    training = ActivityType.objects.get(code="training")
+    assert (form["unit"].value(), form["activity_type"].value()) == (t.cell_a.pk, training.pk)
+    # A unit the user does not write for is not preselected.
+    form = client.get(NEW, {"unit": t.commune_b.pk}).context["form"]
+    assert form["unit"].value() != t.commune_b.pk
+
+
 def test_tasks_and_plans_the_user_cannot_see_are_not_offered(client, t):
     hidden_plan, hidden_task = issued_plan_with_task(t.commune_b, t.commune_b)
     draft = make_plan(t.commune_a)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -182,6 +182,16 @@ def _task_from_link(request) -> dict:
     Only a task or plan the user may see, in an issued plan; anything else is ignored.
     """
     initial = {}
+    # From a coverage page: "?unit=<id>&type=<code or id>" (record what a missing unit did).
+    unit = request.GET.get("unit", "")
+    if unit.isdigit() and any(u.pk == int(unit) for u in writable_units(request.user)):
+        initial["unit"] = int(unit)
+    kind = request.GET.get("type", "")
+    found = ActivityType.objects.filter(
+        Q(code=kind) | Q(pk=int(kind) if kind.isdigit() else None), is_active=True
+    ).first()
+    if found is not None:
+        initial["activity_type"] = found.pk
     wanted = request.GET.get("task", "")
     if wanted.isdigit():
         task = (
