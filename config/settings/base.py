@@ -220,6 +220,14 @@ SPECTACULAR_SETTINGS = {
         "DialogueKindEnum": "danvan.dialogues.models.DialogueKind",
         "DialogueRequestStatusEnum": "danvan.dialogues.models.RequestStatus",
         "DisclosureChannelEnum": "danvan.dialogues.models.DisclosureChannel",
+        "PlanStatusEnum": "danvan.plans.models.PlanStatus",
+        "PlanKindEnum": "danvan.plans.models.PlanKind",
+        "PlanActionEnum": "danvan.api.plan_serializers.PLAN_ACTIONS",
+        "SectionKindEnum": "danvan.plans.models.SectionKind",
+        "TaskStatusEnum": "danvan.plans.models.TaskStatus",
+        "ProgressStatusEnum": "danvan.api.plan_serializers.PROGRESS_STATUSES",
+        "InboxRoleEnum": "danvan.api.plan_serializers.INBOX_ROLES",
+        "RoleEnum": "danvan.orgs.models.Role",  # its name before InboxRoleEnum came
     },
 }
 

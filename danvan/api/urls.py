@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from danvan.api import citizen_views, initiative_views, views
+from danvan.api import citizen_views, initiative_views, plan_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
@@ -117,5 +117,58 @@ urlpatterns = [
         "v1/public/track/<str:code>/",
         citizen_views.PublicTrackView.as_view(),
         name="api-public-track",
+    ),
+    # Plans: legal documents, plans and their chain, tasks, progress, inboxes, activities,
+    # coverage requirements (ids as str: JSON 404s, as above).
+    path(
+        "v1/legal-documents/",
+        plan_views.LegalDocumentListView.as_view(),
+        name="api-legal-document-list",
+    ),
+    path(
+        "v1/legal-documents/<str:id>/",
+        plan_views.LegalDocumentDetailView.as_view(),
+        name="api-legal-document-detail",
+    ),
+    path("v1/plans/", plan_views.PlanListView.as_view(), name="api-plan-list"),
+    path("v1/plans/<str:id>/", plan_views.PlanDetailView.as_view(), name="api-plan-detail"),
+    path(
+        "v1/plans/<str:id>/transitions/",
+        plan_views.PlanTransitionView.as_view(),
+        name="api-plan-transitions",
+    ),
+    path(
+        "v1/plans/<str:id>/implement/",
+        plan_views.PlanCascadeView.as_view(),
+        name="api-plan-implement",
+    ),
+    path("v1/plans/<str:id>/tasks/", plan_views.PlanTaskListView.as_view(), name="api-plan-tasks"),
+    path("v1/tasks/<str:id>/", plan_views.TaskDetailView.as_view(), name="api-task-detail"),
+    path(
+        "v1/tasks/<str:id>/progress/",
+        plan_views.TaskProgressView.as_view(),
+        name="api-task-progress",
+    ),
+    path("v1/inbox/", plan_views.InboxView.as_view(), name="api-inbox"),
+    path(
+        "v1/activity-types/",
+        plan_views.ActivityTypeListView.as_view(),
+        name="api-activity-type-list",
+    ),
+    path("v1/activities/", plan_views.ActivityListView.as_view(), name="api-activity-list"),
+    path(
+        "v1/activities/<str:id>/",
+        plan_views.ActivityDetailView.as_view(),
+        name="api-activity-detail",
+    ),
+    path(
+        "v1/coverage-requirements/",
+        plan_views.RequirementListView.as_view(),
+        name="api-requirement-list",
+    ),
+    path(
+        "v1/coverage-requirements/<str:id>/coverage/",
+        plan_views.RequirementCoverageView.as_view(),
+        name="api-requirement-coverage",
     ),
 ]

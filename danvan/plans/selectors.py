@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 
 from danvan.orgs.models import Unit
 from danvan.orgs.scope import ALL_ROLES, scope_for
@@ -116,12 +116,16 @@ def inbox_q(unit: Unit) -> Q:
 
 
 def inbox(unit: Unit, *, today: dt.date):
-    """Open tasks of issued plans for ``unit``, overdue first, then by deadline."""
+    """Tasks of issued plans for ``unit`` (any status: the page filters), by deadline.
+
+    Overdue ones come first because their deadline is earliest; tasks without a deadline
+    come last on every database.
+    """
     ids = Task.objects.filter(inbox_q(unit), plan__status=PlanStatus.ISSUED).values("pk").distinct()
     return (
         Task.objects.filter(pk__in=ids)
         .select_related("plan", "plan__unit", "lead_unit", "assignee")
-        .order_by("current_due", "plan__issued_on", "position", "pk")
+        .order_by(F("current_due").asc(nulls_last=True), "plan__issued_on", "position", "pk")
     )
 
 

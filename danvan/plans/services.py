@@ -88,6 +88,9 @@ ACTIVITY_FIELDS = (
 REQUIREMENT_FIELDS = ("title", "unit_kind", "activity_type", "starts_on", "ends_on", "citation")
 
 
+KEEP = object()  # "leave this as it is" for optional arguments that may be None
+
+
 def today() -> dt.date:
     return timezone.localdate()
 
@@ -264,10 +267,13 @@ def update_plan(
     actor: User,
     plan: Plan,
     data: Mapping[str, Any],
-    parent: Plan | None = None,
+    parent: Plan | None | object = KEEP,
     recipient_units: Iterable[Unit] | None = None,
 ) -> Plan:
+    """Change a draft. ``parent`` left out keeps the plan's parent; None clears it."""
     plan = _lock_plan(plan)
+    if parent is KEEP:
+        parent = plan.parent
     _require(actor, "plans.change_plan", plan)
     for name, value in _values(data, PLAN_FIELDS).items():
         setattr(plan, name, value)
