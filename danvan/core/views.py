@@ -15,6 +15,7 @@ from danvan.core.models import Notification
 from danvan.initiatives.dashboard import dashboard_for
 from danvan.orgs.selectors import subtree_counts
 from danvan.petitions.dashboard import dashboard_for as citizens_dashboard
+from danvan.plans.dashboard import plans_dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def home(request):
         context["chart_values"] = [n for _label, n in counts["by_kind"]]
         context["dvk_cards"] = dashboard_for(unit)
         context["citizens"] = citizens_dashboard(unit, request.user)
+        context["plans_card"] = plans_dashboard(unit, request.user, timezone.localdate())
     return render(request, "core/home.html", context)
 
 

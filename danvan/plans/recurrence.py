@@ -122,7 +122,7 @@ def occurrences(rule: Rule, start: dt.date, until: dt.date | None = None) -> Ite
                 return
             yield day
         year += 1
-        if year > dt.MAXYEAR - 1:
+        if year > dt.MAXYEAR:
             return
 
 
@@ -133,6 +133,8 @@ def next_on_or_after(rule: Rule, day: dt.date, until: dt.date | None = None) -> 
 
 def next_after(rule: Rule, day: dt.date, until: dt.date | None = None) -> dt.date | None:
     """The first deadline strictly after ``day``: the one after a period reported done."""
+    if day >= dt.date.max:
+        return None
     return next_on_or_after(rule, day + dt.timedelta(days=1), until)
 
 
@@ -151,6 +153,11 @@ def problems(rule: Rule, *, start: dt.date | None, until: dt.date | None = None)
             }
         return errors
     if start is not None and next_on_or_after(rule, start, until) is None:
+        if until is None:
+            errors["recur_day"] = _(
+                "No deadline falls after %(a)s: this rule would never fire."
+            ) % {"a": f"{start:%d/%m/%Y}"}
+            return errors
         errors["recur_until"] = _(
             "No deadline falls between %(a)s and %(b)s: this rule would never fire."
         ) % {

@@ -45,13 +45,14 @@ from danvan.plans.models import (
     Task,
     TaskStatus,
 )
+from danvan.plans.reminders import REMIND_DAYS
 
 VIEW_PLAN = "plans.view_plan"
 CHANGE_PLAN = "plans.change_plan"
 CLOSE_PLAN = "plans.close_plan"
 VIEW_TASK = "plans.view_task"
 REPORT_TASK = "plans.report_task"
-DUE_SOON_DAYS = 5
+DUE_SOON_DAYS = REMIND_DAYS  # the badge turns amber when the reminder goes out
 PAGE_SIZE = 30
 MISSING_SHOWN = 100  # group-lead tasks: units not yet implementing, listed up to this many
 ACTIVITIES_SHOWN = 50
