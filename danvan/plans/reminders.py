@@ -279,7 +279,7 @@ def _remind_task(
 
 
 def coverage_key(requirement: CoverageRequirement, unit_pk: int) -> str:
-    return f"{ReminderKind.COVERAGE_MISSING}:{requirement.pk}:{unit_pk}:{requirement.ends_on}"
+    return f"{ReminderKind.COVERAGE_MISSING}:{requirement.pk}:{unit_pk}:end-{requirement.ends_on}"
 
 
 def _remind_coverage(on: dt.date, summary: Summary) -> None:

@@ -821,6 +821,8 @@ def save_requirement(
             pk=requirement.pk
         )
         _require(actor, "plans.change_coveragerequirement", requirement)
+        if plan is not None:
+            requirement.plan = plan
     for name, value in _values(data, REQUIREMENT_FIELDS).items():
         setattr(requirement, name, value)
     errors: dict = {}
