@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from danvan.orgs.models import AGENCY_KINDS, Unit, User
 from danvan.orgs.scope import WRITE_ROLES, scope_for
 from danvan.plans import recurrence, services
-from danvan.plans.importer import Proposal, UnitMatch, match_unit, suggest_issuer
+from danvan.plans.importer import CitedDocument, Proposal, UnitMatch, match_unit, suggest_issuer
 from danvan.plans.models import (
     DOCUMENT_TYPE_NAMES,
     PLAN_KIND_DOCUMENT_TYPES,
+    ActivityType,
     LegalDocument,
     Plan,
     PlanStatus,
@@ -179,6 +180,82 @@ def citation(proposal: Proposal) -> str:
 
 
 # -------------------------------------------------------------------- save
+
+
+def review_data(proposal: Proposal, review: Review) -> dict:
+    """The review form's first values (ids, not objects) for a proposal and its matches."""
+    codes = dict(ActivityType.objects.filter(is_active=True).values_list("code", "pk"))
+    bases = []
+    for n, line in enumerate(proposal.basis):
+        documents = line.documents or [CitedDocument("other", "", "")]
+        for i, doc in enumerate(documents):
+            complete = bool(doc.number and doc.issuer and doc.title) or bool(
+                review.entry_for(doc.number, doc.issued_on)
+            )
+            bases.append(
+                {
+                    "include": bool(doc.number) and (i == 0 or complete),
+                    "primary": i == 0,
+                    "line": n,
+                    "text": line.text if i == 0 else "",
+                    "doc_type": doc.doc_type,
+                    "number": doc.number,
+                    "issued_on": doc.issued_on,
+                    "issuer": doc.issuer,
+                    "title": doc.title,
+                }
+            )
+    tasks = []
+    for task, match in zip(proposal.tasks, review.tasks, strict=True):
+        deadline = task.deadline
+        tasks.append(
+            {
+                "include": True,
+                "title": task.title,
+                "description": task.description,
+                "lead_unit": match.lead.unit.pk if match.lead else None,
+                "lead_kinds": task.lead_kinds,
+                "lead_label": task.lead_label,
+                "coordinating_units": [u.pk for u in match.coordinators],
+                "coordinating_label": task.coordinating_label,
+                "recurrence": deadline.recurrence if deadline else "once",
+                "due_on": deadline.due_on if deadline else None,
+                "recur_day": deadline.day if deadline else None,
+                "recur_month": deadline.month if deadline else None,
+            }
+        )
+    return {
+        "plan": {
+            "kind": proposal.kind,
+            "number": proposal.number,
+            "symbol": proposal.symbol,
+            "issued_on": proposal.issued_on,
+            "place": proposal.place,
+            "title": proposal.title,
+            "signer_title": proposal.signer_title,
+            "signer_name": proposal.signer_name,
+            "recipients_text": proposal.recipients_text,
+            "parent": review.parent_ids[0] if review.parent_ids else None,
+        },
+        "bases": bases,
+        "sections": [
+            {"include": True, "heading": s.heading, "kind": s.kind, "body": s.body}
+            for s in proposal.sections
+        ],
+        "tasks": tasks,
+        "reqs": [
+            {
+                "include": c.activity_type in codes,
+                "title": c.title,
+                "unit_kind": c.unit_kind,
+                "activity_type": codes.get(c.activity_type),
+                "starts_on": c.starts_on,
+                "ends_on": c.ends_on,
+                "citation": citation(proposal),
+            }
+            for c in proposal.coverage
+        ],
+    }
 
 
 def _collect(errors: dict[str, list[str]], prefix: str, exc: ValidationError) -> None:

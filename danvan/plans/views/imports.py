@@ -29,7 +29,7 @@ from danvan.plans.forms_import import (
     SectionFormSet,
     TaskFormSet,
 )
-from danvan.plans.models import ActivityType, Plan
+from danvan.plans.models import Plan
 
 SESSION_KEY = "danvan_plan_import"
 ADD_PLAN = "plans.add_plan"
@@ -87,86 +87,11 @@ def import_start(request):
 # ------------------------------------------------------------------- review
 
 
-def _initial(proposal: importer.Proposal, review: importing.Review) -> dict:
-    codes = dict(ActivityType.objects.filter(is_active=True).values_list("code", "pk"))
-    bases = []
-    for n, line in enumerate(proposal.basis):
-        documents = line.documents or [importer.CitedDocument("other", "", "")]
-        for i, doc in enumerate(documents):
-            complete = bool(doc.number and doc.issuer and doc.title) or bool(
-                review.entry_for(doc.number, doc.issued_on)
-            )
-            bases.append(
-                {
-                    "include": bool(doc.number) and (i == 0 or complete),
-                    "primary": i == 0,
-                    "line": n,
-                    "text": line.text if i == 0 else "",
-                    "doc_type": doc.doc_type,
-                    "number": doc.number,
-                    "issued_on": doc.issued_on,
-                    "issuer": doc.issuer,
-                    "title": doc.title,
-                }
-            )
-    tasks = []
-    for task, match in zip(proposal.tasks, review.tasks, strict=True):
-        deadline = task.deadline
-        tasks.append(
-            {
-                "include": True,
-                "title": task.title,
-                "description": task.description,
-                "lead_unit": match.lead.unit.pk if match.lead else None,
-                "lead_kinds": task.lead_kinds,
-                "lead_label": task.lead_label,
-                "coordinating_units": [u.pk for u in match.coordinators],
-                "coordinating_label": task.coordinating_label,
-                "recurrence": deadline.recurrence if deadline else "once",
-                "due_on": deadline.due_on if deadline else None,
-                "recur_day": deadline.day if deadline else None,
-                "recur_month": deadline.month if deadline else None,
-            }
-        )
-    return {
-        "plan": {
-            "kind": proposal.kind,
-            "number": proposal.number,
-            "symbol": proposal.symbol,
-            "issued_on": proposal.issued_on,
-            "place": proposal.place,
-            "title": proposal.title,
-            "signer_title": proposal.signer_title,
-            "signer_name": proposal.signer_name,
-            "recipients_text": proposal.recipients_text,
-            "parent": review.parent_ids[0] if review.parent_ids else None,
-        },
-        "bases": bases,
-        "sections": [
-            {"include": True, "heading": s.heading, "kind": s.kind, "body": s.body}
-            for s in proposal.sections
-        ],
-        "tasks": tasks,
-        "reqs": [
-            {
-                "include": c.activity_type in codes,
-                "title": c.title,
-                "unit_kind": c.unit_kind,
-                "activity_type": codes.get(c.activity_type),
-                "starts_on": c.starts_on,
-                "ends_on": c.ends_on,
-                "citation": importing.citation(proposal),
-            }
-            for c in proposal.coverage
-        ],
-    }
-
-
 class ReviewForms:
     """The plan form and the four formsets of the review page, bound or not."""
 
     def __init__(self, proposal, review: importing.Review, data=None):
-        initial = _initial(proposal, review)
+        initial = importing.review_data(proposal, review)
         units = Unit.objects.filter(pk__in=review.choice_ids).order_by("path")
         parents = Plan.objects.filter(pk__in=review.parent_ids).select_related("unit")
         self.plan = PlanImportForm(data, parents=parents, initial=initial["plan"])
