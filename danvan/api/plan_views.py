@@ -1050,7 +1050,7 @@ class RequirementListView(generics.ListAPIView):
         operation_id="coverage_requirements_list",
         summary=gettext_lazy("Coverage requirements"),
         description=gettext_lazy(
-            "Requirements such as “100% of party cells hold the themed meeting in 10/2026” "
+            "Requirements such as “every party cell (100%) holds the themed meeting in 10/2026” "
             "set over the caller's units or above them (the caller sees the part that "
             "concerns them through the coverage endpoint)."
         ),

@@ -65,7 +65,7 @@ class RequirementForm(BootstrapMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=300,
-        help_text=_("e.g. 100% of party cells hold the themed meeting in 10/2026."),
+        help_text=_("e.g. every party cell (100%) holds the themed meeting in 10/2026."),
     )
     unit_kind = forms.ChoiceField(
         label=_("Required of every"), choices=UnitKind.choices, initial=UnitKind.PARTY

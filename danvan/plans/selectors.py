@@ -157,12 +157,17 @@ class Rollup:
 
 
 def rollups(tasks: Iterable[Task]) -> dict[int, Rollup]:
-    """Roll-up for each task, in one query whatever the number of tasks."""
+    """Roll-up for each task, in one query whatever the number of tasks.
+
+    Implementing tasks count once their plan is issued: a draft just built by "implement
+    this plan" would otherwise pull the parent's progress down to 0%.
+    """
     tasks = list(tasks)
     rows = {
         row["parent_task_id"]: row
         for row in Task.objects.filter(parent_task__in=[t.pk for t in tasks])
         .exclude(status=TaskStatus.CANCELLED)
+        .exclude(plan__status=PlanStatus.DRAFT)  # a draft implementing plan commits nothing yet
         .values("parent_task_id")
         .annotate(
             n=Count("pk"),

@@ -267,7 +267,7 @@ def update_plan(
     actor: User,
     plan: Plan,
     data: Mapping[str, Any],
-    parent: Plan | None | object = KEEP,
+    parent: Plan | object | None = KEEP,
     recipient_units: Iterable[Unit] | None = None,
 ) -> Plan:
     """Change a draft. ``parent`` left out keeps the plan's parent; None clears it."""

@@ -336,7 +336,9 @@ def test_coverage_reminders_reach_only_the_missing_units(t):
     assert summary.coverage == 1
     assert told() == {officer(t.cell_b).username}
     reminder = Reminder.objects.get()
-    assert reminder.key == f"coverage_missing:{requirement.pk}:{t.cell_b.pk}:end-{requirement.ends_on}"
+    assert (
+        reminder.key == f"coverage_missing:{requirement.pk}:{t.cell_b.pk}:end-{requirement.ends_on}"
+    )
     assert (reminder.unit, reminder.requirement) == (t.cell_b, requirement)
     notification = Notification.objects.get()
     assert notification.url == requirement.get_absolute_url()

@@ -19,8 +19,8 @@ from danvan.plans.tests.factories import (
     make_task,
     member,
     officer,
-    today,
     small_tree,
+    today,
 )
 
 pytestmark = pytest.mark.django_db
