@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from danvan.orgs.models import Unit
+from danvan.orgs.scope import ALL_ROLES, scope_for
 
 STEP = Unit.steplen
 
@@ -198,3 +199,21 @@ def trail(top: Unit, root: Unit) -> list[Unit]:
         return [root]
     paths = [root.path[:n] for n in range(len(top.path), len(root.path) + 1, STEP)]
     return list(Unit.objects.filter(path__in=paths).order_by("path"))
+
+
+def visible_root(user, root: Unit, preferred: Unit | None = None) -> Unit | None:
+    """The part of a requirement set over ``root`` that ``user`` may see.
+
+    All of it when the user's scope covers ``root``; otherwise the highest of the user's own
+    units inside it (``preferred``, the working unit, when it is one of them); None when the
+    user reaches nothing in it.
+    """
+    scope = scope_for(user)
+    if scope.covers(root, ALL_ROLES):
+        return root
+    prefixes = [p for p in scope.prefixes(ALL_ROLES) if p.startswith(root.path)]
+    if not prefixes:
+        return None
+    if preferred is not None and preferred.path in prefixes:
+        return preferred
+    return Unit.objects.filter(path=prefixes[0]).first()

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from danvan.core.coverage import visible_root
 from danvan.core.text import search_terms
 from danvan.dialogues.models import (
     Dialogue,
@@ -313,19 +314,8 @@ def requirement_list(user):
 
 
 def coverage_root(user, requirement: ListeningRequirement, preferred: Unit | None = None):
-    """The part of the requirement's area the user may see: all of it, or their own units.
-
-    None when they reach nothing in it.
-    """
-    scope = scope_for(user)
-    if scope.covers(requirement.unit, ALL_ROLES):
-        return requirement.unit
-    prefixes = [p for p in scope.prefixes(ALL_ROLES) if p.startswith(requirement.unit.path)]
-    if not prefixes:
-        return None
-    if preferred is not None and preferred.path in prefixes:
-        return preferred
-    return Unit.objects.filter(path=prefixes[0]).first()
+    """The part of the requirement's area the user may see (None: nothing in it)."""
+    return visible_root(user, requirement.unit, preferred)
 
 
 # ---------------------------------------------------------------- disclosure register

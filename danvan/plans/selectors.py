@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, Q
 
+from danvan.core.coverage import visible_root
 from danvan.orgs.models import Unit
 from danvan.orgs.scope import ALL_ROLES, scope_for
 from danvan.plans.models import (
@@ -230,16 +231,5 @@ def visible_requirements(user):
 
 
 def coverage_root(user, requirement: CoverageRequirement, preferred: Unit | None = None):
-    """The part of the requirement's area the user may see: all of it, or their own units.
-
-    None when they reach nothing in it.
-    """
-    scope = scope_for(user)
-    if scope.covers(requirement.unit, ALL_ROLES):
-        return requirement.unit
-    prefixes = [p for p in scope.prefixes(ALL_ROLES) if p.startswith(requirement.unit.path)]
-    if not prefixes:
-        return None
-    if preferred is not None and preferred.path in prefixes:
-        return preferred
-    return Unit.objects.filter(path=prefixes[0]).first()
+    """The part of the requirement's area the user may see (None: nothing in it)."""
+    return visible_root(user, requirement.unit, preferred)
