@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import docx
 import pytest
+from django.utils import translation
 
 from danvan.orgs.models import UnitKind
 from danvan.orgs.tests.factories import make_child, make_root
@@ -22,6 +23,14 @@ from danvan.plans.importer import (
     parse_text,
     split_reference,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The problems and notices are asserted in English (the interface default is vi)."""
+    with translation.override("en"):
+        yield
+
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 D = dt.date
