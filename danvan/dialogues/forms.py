@@ -16,7 +16,7 @@ from danvan.dialogues.models import (
     Topic,
 )
 from danvan.orgs.models import Unit, UnitKind
-from danvan.orgs.scope import WRITE_ROLES, scope_for
+from danvan.orgs.selectors import default_unit, writable_units  # noqa: F401 - re-exported
 
 DEFAULT_DUE_DAYS = 30
 
@@ -36,18 +36,6 @@ class StyledForm(BootstrapMixin, forms.Form):
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
-
-
-def writable_units(user):
-    """Units in force where the user holds a write role (directly or above them)."""
-    return Unit.objects.current().filter(scope_for(user).q("path", WRITE_ROLES)).order_by("path")
-
-
-def default_unit(units, working: Unit | None) -> Unit | None:
-    """The working unit when it is among ``units``, else the first of them."""
-    if working is not None and any(u.pk == working.pk for u in units):
-        return working
-    return units[0] if units else None
 
 
 class UnitPickMixin:

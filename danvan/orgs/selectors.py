@@ -11,6 +11,22 @@ from danvan.orgs.models import AGENCY_KINDS, Membership, Unit, UnitKind, UnitSuc
 SESSION_WORKING_UNIT = "danvan_working_unit"
 
 
+def writable_units(user):
+    """Units in force where the user holds a write role (directly or above them)."""
+    from danvan.orgs.scope import WRITE_ROLES, scope_for
+
+    return Unit.objects.current().filter(scope_for(user).q("path", WRITE_ROLES)).order_by("path")
+
+
+def default_unit(units, working: Unit | None) -> Unit | None:
+    """The row of ``units`` that is the working unit, else the first of them."""
+    if working is not None:
+        found = next((u for u in units if u.pk == working.pk), None)
+        if found is not None:
+            return found
+    return units[0] if units else None
+
+
 def membership_units(user) -> list[Unit]:
     """The distinct units where ``user`` holds an active membership, highest first."""
     if not user.is_authenticated:

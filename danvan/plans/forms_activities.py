@@ -18,25 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateInput, MultipleFileField
 from danvan.orgs.models import Unit
-from danvan.orgs.scope import WRITE_ROLES, scope_for
-from danvan.orgs.selectors import membership_units
+from danvan.orgs.selectors import default_unit, membership_units, writable_units  # noqa: F401 - re-exported
 from danvan.plans import selectors
 from danvan.plans.models import Activity, ActivityType, Plan, PlanStatus, Task
 from danvan.plans.services import ACTIVITY_FIELDS
 
 # ---------------------------------------------------------------- choices
-
-
-def writable_units(user):
-    """Units in force where the user holds a write role (directly or above them)."""
-    return Unit.objects.current().filter(scope_for(user).q("path", WRITE_ROLES)).order_by("path")
-
-
-def default_unit(units, working: Unit | None) -> Unit | None:
-    """The working unit when it is among ``units``, else the first of them."""
-    if working is not None and any(u.pk == working.pk for u in units):
-        return working
-    return units[0] if units else None
 
 
 def _keep(queryset, pks):

@@ -14,20 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from danvan.core.forms import BootstrapMixin, DateInput
 from danvan.orgs.models import Unit, UnitKind
 from danvan.orgs.scope import WRITE_ROLES, scope_for
+from danvan.orgs.selectors import default_unit, writable_units  # noqa: F401 - re-exported
 from danvan.plans.models import ActivityType, CoverageRequirement, Plan
 from danvan.plans.selectors import ancestor_paths, visible_plans
-
-
-def writable_units(user):
-    """Units in force where the user holds a write role (directly or above them)."""
-    return Unit.objects.current().filter(scope_for(user).q("path", WRITE_ROLES)).order_by("path")
-
-
-def default_unit(units, working: Unit | None) -> Unit | None:
-    """The working unit when it is among ``units``, else the first of them."""
-    if working is not None and any(u.pk == working.pk for u in units):
-        return working
-    return units[0] if units else None
 
 
 def plan_choices(user, *, working: Unit | None = None, also: Plan | None = None):

@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.core.forms import BootstrapMixin, DateInput, MultipleFileField
 from danvan.core.text import fold
 from danvan.orgs.models import Unit, UnitKind
-from danvan.orgs.scope import WRITE_ROLES, scope_for
-from danvan.orgs.selectors import membership_units
+from danvan.orgs.selectors import default_unit, membership_units, writable_units  # noqa: F401 - re-exported
 from danvan.plans.models import (
     DocumentType,
     LegalDocument,
@@ -104,18 +103,6 @@ def unit_defaults(units) -> dict[int, UnitDefaults]:
             place=territorial.short_name or territorial.name,
         )
     return out
-
-
-def writable_units(user):
-    """Units in force where the user holds a write role (directly or above them)."""
-    return Unit.objects.current().filter(scope_for(user).q("path", WRITE_ROLES)).order_by("path")
-
-
-def default_unit(units, working: Unit | None) -> Unit | None:
-    """The working unit when it is among ``units``, else the first of them."""
-    if working and any(u.pk == working.pk for u in units):
-        return next(u for u in units if u.pk == working.pk)
-    return units[0] if units else None
 
 
 def province_units(user, working: Unit | None = None, *, keep=()):

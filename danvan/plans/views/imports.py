@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from danvan.core.access import get_object_for
-from danvan.dialogues.forms import default_unit
 from danvan.orgs.models import Unit
+from danvan.orgs.selectors import default_unit
 from danvan.plans import importer, importing
 from danvan.plans.forms_import import (
     BasisFormSet,
