@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -339,3 +340,80 @@ def _remind_missing_units(requirement: CoverageRequirement, on: dt.date, summary
         if sent:
             summary.coverage += 1
             summary.notifications += sent
+
+
+# ------------------------------------------------ the coverage page's button
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    units: int  # units reminded now
+    people: int  # notifications sent
+    already: int  # units already reminded today
+    nobody: int  # units with nobody to remind (no active write role at the unit)
+
+
+def reminder_key(requirement: CoverageRequirement, unit: Unit, day: dt.date) -> str:
+    return f"{ReminderKind.COVERAGE_MISSING}:{requirement.pk}:{unit.pk}:{day.isoformat()}"
+
+
+@transaction.atomic
+def send_missing_reminders(
+    *, actor, requirement: CoverageRequirement, units: Sequence[Unit], today: dt.date
+) -> ReminderResult:
+    """Tell the writers of each unit in ``units`` that it has not recorded the activity yet.
+
+    Once per requirement, unit and day: each send is recorded as a ``Reminder`` whose key
+    holds the date, so a second click the same day sends nothing more. The requirement row
+    is locked so two clicks at once send once. Units nobody writes for are not recorded
+    (they are reminded once somebody joins them).
+    """
+    requirement = (
+        CoverageRequirement.objects.select_for_update(of=("self",))
+        .select_related("unit", "activity_type")
+        .get(pk=requirement.pk)
+    )
+    if actor is None or not actor.has_perm("plans.change_coveragerequirement", requirement):
+        raise PermissionDenied
+    if requirement.starts_on > today:
+        raise ValidationError(_("The period has not started yet."))
+    prefix = f"{ReminderKind.COVERAGE_MISSING}:{requirement.pk}:"
+    already = set(
+        Reminder.objects.filter(
+            key__startswith=prefix, key__endswith=f":{today.isoformat()}"
+        ).values_list("key", flat=True)
+    )
+    todo = [u for u in units if reminder_key(requirement, u, today) not in already]
+    writers = _people(u.pk for u in todo)
+    url = requirement.get_absolute_url()
+    sent: list[Reminder] = []
+    people = nobody = 0
+    for unit in todo:
+        users = writers.get(unit.pk, [])
+        if not users:
+            nobody += 1
+            continue
+        text = _(
+            "%(unit)s has not yet recorded “%(type)s” for “%(title)s” (%(start)s - %(end)s)."
+        ) % {
+            "unit": unit.name,
+            "type": requirement.activity_type.name,
+            "title": requirement.title,
+            "start": f"{requirement.starts_on:%d/%m/%Y}",
+            "end": f"{requirement.ends_on:%d/%m/%Y}",
+        }
+        count = notify(users=users, text=text, url=url)
+        people += count
+        sent.append(
+            Reminder(
+                key=reminder_key(requirement, unit, today),
+                kind=ReminderKind.COVERAGE_MISSING,
+                requirement=requirement,
+                unit=unit,
+                recipients=count,
+            )
+        )
+    Reminder.objects.bulk_create(sent, ignore_conflicts=True)
+    return ReminderResult(
+        units=len(sent), people=people, already=len(units) - len(todo), nobody=nobody
+    )

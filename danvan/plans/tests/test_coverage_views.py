@@ -18,6 +18,7 @@ from danvan.orgs.models import Role, UnitKind
 from danvan.orgs.tests.factories import make_child
 from danvan.plans import services
 from danvan.plans.models import CoverageRequirement, Reminder
+from danvan.plans.reminders import reminder_key, send_missing_reminders
 from danvan.plans.tests.factories import (
     activity_type,
     days_ago,
@@ -28,7 +29,6 @@ from danvan.plans.tests.factories import (
     officer,
     small_tree,
 )
-from danvan.plans.views.coverage import reminder_key, send_missing_reminders
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,12 +32,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from danvan.core.access import get_object_for
 from danvan.core.coverage import STEP, Coverage, Tally, met_in_subtree
-from danvan.core.notify import notify
 from danvan.core.viewutils import add_form_errors, is_htmx
 from danvan.core.xlsx import Sheet, workbook_response
-from danvan.orgs.models import Membership, Unit, UnitKind
+from danvan.orgs.models import Unit, UnitKind
 from danvan.orgs.scope import ALL_ROLES, WRITE_ROLES, scope_for
-from danvan.plans import selectors, services
+from danvan.plans import reminders, selectors, services
 from danvan.plans.forms_coverage import (
     RequirementForm,
     default_unit,
@@ -50,8 +48,6 @@ from danvan.plans.models import (
     ActivityType,
     CoverageRequirement,
     Plan,
-    Reminder,
-    ReminderKind,
 )
 from danvan.plans.rules import reaches_into
 
@@ -539,93 +535,6 @@ def requirement_xlsx(request, pk: int):
 # ------------------------------------------------------------------ reminders
 
 
-@dataclass(frozen=True)
-class ReminderResult:
-    units: int  # units reminded now
-    people: int  # notifications sent
-    already: int  # units already reminded today
-    nobody: int  # units with nobody to remind (no active write role at the unit)
-
-
-def reminder_key(requirement: CoverageRequirement, unit: Unit, day: dt.date) -> str:
-    return f"{ReminderKind.COVERAGE_MISSING}:{requirement.pk}:{unit.pk}:{day.isoformat()}"
-
-
-def _writers_by_unit(units: Sequence[Unit]) -> dict[int, list]:
-    """``services.writers_of`` for many units at once (one query)."""
-    out: dict[int, list] = {}
-    for membership in (
-        Membership.objects.active()
-        .filter(unit__in=[u.pk for u in units], role__in=WRITE_ROLES, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-    ):
-        out.setdefault(membership.unit_id, []).append(membership.user)
-    return out
-
-
-@transaction.atomic
-def send_missing_reminders(
-    *, actor, requirement: CoverageRequirement, units: Sequence[Unit], today: dt.date
-) -> ReminderResult:
-    """Tell the writers of each unit in ``units`` that it has not recorded the activity yet.
-
-    Once per requirement, unit and day: each send is recorded as a ``Reminder`` whose key
-    holds the date, so a second click the same day sends nothing more. The requirement row
-    is locked so two clicks at once send once. Units nobody writes for are not recorded
-    (they are reminded once somebody joins them).
-    """
-    requirement = (
-        CoverageRequirement.objects.select_for_update(of=("self",))
-        .select_related("unit", "activity_type")
-        .get(pk=requirement.pk)
-    )
-    if actor is None or not actor.has_perm(CHANGE, requirement):
-        raise PermissionDenied
-    if requirement.starts_on > today:
-        raise ValidationError(_("The period has not started yet."))
-    prefix = f"{ReminderKind.COVERAGE_MISSING}:{requirement.pk}:"
-    already = set(
-        Reminder.objects.filter(
-            key__startswith=prefix, key__endswith=f":{today.isoformat()}"
-        ).values_list("key", flat=True)
-    )
-    todo = [u for u in units if reminder_key(requirement, u, today) not in already]
-    writers = _writers_by_unit(todo)
-    url = requirement.get_absolute_url()
-    sent: list[Reminder] = []
-    people = nobody = 0
-    for unit in todo:
-        users = writers.get(unit.pk, [])
-        if not users:
-            nobody += 1
-            continue
-        text = _(
-            "%(unit)s has not yet recorded “%(type)s” for “%(title)s” (%(start)s - %(end)s)."
-        ) % {
-            "unit": unit.name,
-            "type": requirement.activity_type.name,
-            "title": requirement.title,
-            "start": f"{requirement.starts_on:%d/%m/%Y}",
-            "end": f"{requirement.ends_on:%d/%m/%Y}",
-        }
-        count = notify(users=users, text=text, url=url)
-        people += count
-        sent.append(
-            Reminder(
-                key=reminder_key(requirement, unit, today),
-                kind=ReminderKind.COVERAGE_MISSING,
-                requirement=requirement,
-                unit=unit,
-                recipients=count,
-            )
-        )
-    Reminder.objects.bulk_create(sent, ignore_conflicts=True)
-    return ReminderResult(
-        units=len(sent), people=people, already=len(units) - len(todo), nobody=nobody
-    )
-
-
 def _remind(request, requirement: CoverageRequirement, root: Unit):
     if request.POST.get("action") != "remind":
         raise Http404
@@ -634,7 +543,7 @@ def _remind(request, requirement: CoverageRequirement, root: Unit):
     cover = services.requirement_coverage(requirement, within=root)
     units = [row.unit for row in cover.missing]
     try:
-        result = send_missing_reminders(
+        result = reminders.send_missing_reminders(
             actor=request.user, requirement=requirement, units=units, today=timezone.localdate()
         )
     except ValidationError as exc:
