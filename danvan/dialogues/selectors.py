@@ -16,6 +16,9 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, V
 from django.db.models.functions import Coalesce
 
 from danvan.core.coverage import visible_root
+from danvan.core.params import choice_param as _choice
+from danvan.core.params import date_param as _date
+from danvan.core.params import int_param as _int
 from danvan.core.text import search_terms
 from danvan.dialogues.models import (
     Dialogue,
@@ -32,26 +35,6 @@ from danvan.orgs.models import Unit
 from danvan.orgs.scope import ALL_ROLES, scope_for
 
 DUE_SOON_DAYS = 7
-
-
-def _int(params: Mapping[str, Any], key: str) -> int | None:
-    try:
-        value = int(str(params.get(key, "")).strip())
-    except ValueError:
-        return None
-    return value if 0 < value < 2**63 else None
-
-
-def _date(params: Mapping[str, Any], key: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(params.get(key, "")).strip())
-    except ValueError:
-        return None
-
-
-def _choice(params: Mapping[str, Any], key: str, allowed) -> str:
-    value = str(params.get(key, ""))
-    return value if value in allowed else ""
 
 
 def _subtree(qs, field: str, unit_id: int | None):

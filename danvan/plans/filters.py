@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Length
 
+from danvan.core.params import choice_param as _choice
+from danvan.core.params import int_param
 from danvan.core.text import fold, search_terms
 from danvan.orgs.models import Unit
 from danvan.plans.models import (
@@ -33,22 +35,9 @@ from danvan.plans.selectors import visible_plans
 QUERY_MAX = 100
 
 
-def int_param(params: Mapping[str, Any], key: str) -> int | None:
-    try:
-        value = int(str(params.get(key, "")).strip())
-    except ValueError:
-        return None
-    return value if 0 < value < 2**63 else None
-
-
 def _year(params: Mapping[str, Any], key: str = "year") -> int | None:
     value = int_param(params, key)
     return value if value is not None and 1900 <= value <= 2200 else None
-
-
-def _choice(params: Mapping[str, Any], key: str, allowed) -> str:
-    value = str(params.get(key, ""))
-    return value if value in allowed else ""
 
 
 def _text(params: Mapping[str, Any], key: str) -> str:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateInput, MultipleFileField
+from danvan.core.params import date_param as _date
+from danvan.core.params import int_param as _int
 from danvan.orgs.models import Unit
 from danvan.orgs.selectors import default_unit, membership_units, writable_units  # noqa: F401 - re-exported
 from danvan.plans import selectors
@@ -300,21 +302,6 @@ class ActivityTypeForm(BootstrapMixin, forms.Form):
 
 
 # ---------------------------------------------------------------- list filters
-
-
-def _int(params: Mapping[str, Any], key: str) -> int | None:
-    try:
-        value = int(str(params.get(key, "")).strip())
-    except ValueError:
-        return None
-    return value if 0 < value < 2**63 else None
-
-
-def _date(params: Mapping[str, Any], key: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(params.get(key, "")).strip())
-    except ValueError:
-        return None
 
 
 # sort key → the columns it orders by (ascending); "-key" reverses them.

@@ -47,10 +47,10 @@ def named_in_tasks(user, plan) -> bool:
         return True
     if not scope.prefixes(ALL_ROLES):
         return False
-    tasks = Task.objects.filter(plan=plan)
     return (
-        tasks.filter(scope.q("lead_unit__path")).exists()
-        or tasks.filter(scope.q("coordinating_units__path")).exists()
+        Task.objects.filter(plan=plan)
+        .filter(scope.q("lead_unit__path") | scope.q("coordinating_units__path"))
+        .exists()
     )
 
 

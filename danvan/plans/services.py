@@ -693,14 +693,13 @@ def cascade(
     reference = parent.reference
     values = {
         "kind": parent.kind if parent.kind != "official_letter" else "plan",
-        "symbol": data.get("symbol") or ("KH/" if unit.kind == UnitKind.PARTY else "KH-UBND"),
+        # The pages offer forms_plans.default_symbol; this is the fallback of the API.
+        "symbol": data.get("symbol") or ("KH" if unit.kind == UnitKind.PARTY else "KH-UBND"),
         "title": data.get("title")
         or f"Thực hiện {DOCUMENT_TYPE_NAMES[PLAN_KIND_DOCUMENT_TYPES[parent.kind]].lower()} số "
         f"{reference} của {parent.unit.name}",
         "subject": parent.subject,
     }
-    if unit.kind == UnitKind.PARTY:
-        values["symbol"] = data.get("symbol") or "KH"
     plan = create_plan(actor=actor, unit=unit, data=values, parent=parent)
     entry = LegalDocument.objects.filter(plan=parent).first() or register_plan(parent)
     PlanBasis.objects.create(
