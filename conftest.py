@@ -137,6 +137,8 @@ REFERENCE_SEEDS = (
     "danvan.dialogues.migrations.0003_seed_disclosure_rules",
     "danvan.core.migrations.0003_official_calendar",
     "danvan.plans.migrations.0002_seed_activity_types",
+    "danvan.kpis.migrations.0002_seed_indicators",
+    "danvan.reports.migrations.0002_seed_default_form",
 )
 
 

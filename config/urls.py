@@ -19,6 +19,8 @@ urlpatterns = [
     path("citizens/", include("danvan.petitions.urls")),
     path("dialogues/", include("danvan.dialogues.urls")),
     path("plans/", include("danvan.plans.urls")),
+    path("reports/", include("danvan.reports.urls")),
+    path("kpis/", include("danvan.kpis.urls")),
     path("calendar/", include("danvan.core.calendar_urls")),
     path("api/", include("danvan.api.urls")),
     path("admin/", admin.site.urls),

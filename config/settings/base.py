@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "danvan.petitions",
     "danvan.dialogues",
     "danvan.plans",
+    "danvan.kpis",
+    "danvan.reports",
     "danvan.portal",
     "danvan.api",
 ]
