@@ -8,6 +8,7 @@ class DialoguesConfig(AppConfig):
 
     def ready(self) -> None:
         from danvan.core import history
+        from danvan.dialogues import indicators  # noqa: F401
         from danvan.dialogues.models import Dialogue, DialogueRequest, DisclosureItem
 
         history.register(Dialogue, perm="dialogues.view_dialogue")

@@ -8,6 +8,7 @@ class InitiativesConfig(AppConfig):
 
     def ready(self) -> None:
         from danvan.core import history
+        from danvan.initiatives import indicators  # noqa: F401
         from danvan.initiatives.models import Campaign, Council, Initiative
 
         history.register(Campaign, perm="initiatives.view_campaign")

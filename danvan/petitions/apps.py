@@ -8,7 +8,7 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from danvan.core import history
-        from danvan.petitions import signals  # noqa: F401
+        from danvan.petitions import indicators, signals  # noqa: F401
         from danvan.petitions.models import Letter, Reception
 
         history.register(Letter, perm="petitions.view_letter")

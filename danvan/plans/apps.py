@@ -8,6 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from danvan.core import history
+        from danvan.plans import indicators  # noqa: F401
         from danvan.plans.models import Activity, LegalDocument, Plan, Task
 
         history.register(LegalDocument, perm="plans.view_legaldocument")
