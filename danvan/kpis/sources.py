@@ -77,16 +77,22 @@ def count_by_subtree(
 ) -> dict[int, dict[str, int]] | dict[int, Entry]:
     """Aggregate ``queryset`` over each unit's subtree, one grouped query per tree depth.
 
+    A unit's subtree includes the subtrees of the units it absorbed (a commune merged on
+    1/7/2025 keeps the records of the communes it replaced). A unit split between several
+    successors is counted once, for the first of them, so nothing is counted twice.
+
     Without ``aggregates`` it counts rows and returns ``{unit id: Entry(value=count)}``. With
     them (``numerator=Count(...), denominator=Count(...)``) it returns
-    ``{unit id: {name: number}}`` for the caller to shape.
+    ``{unit id: {name: number}}`` for the caller to shape. Only sums and counts may be
+    asked for: a unit's figure adds up the figures of its own and its predecessors' subtrees.
     """
-    by_depth: dict[int, dict[str, int]] = defaultdict(dict)
-    for unit in units:
-        by_depth[len(unit.path)][unit.path] = unit.pk
-    totals: dict[int, dict[str, int]] = {}
     from django.db.models import Count
 
+    claims = _claimed_paths(units)
+    by_depth: dict[int, dict[str, int]] = defaultdict(dict)
+    for path, unit_id in claims.items():
+        by_depth[len(path)][path] = unit_id
+    totals: dict[int, dict[str, int]] = {}
     wanted = aggregates or {"value": Count("pk")}
     for depth, paths in by_depth.items():
         rows = (
@@ -98,12 +104,34 @@ def count_by_subtree(
         )
         for row in rows:
             unit_id = paths[row.pop("_prefix")]
-            totals[unit_id] = {name: row[name] or 0 for name in wanted}
+            total = totals.setdefault(unit_id, dict.fromkeys(wanted, 0))
+            for name in wanted:
+                total[name] += row[name] or 0
     if aggregates:
         return {unit.pk: totals.get(unit.pk, dict.fromkeys(wanted, 0)) for unit in units}
     return {
         unit.pk: Entry(value=Decimal(totals.get(unit.pk, {}).get("value", 0))) for unit in units
     }
+
+
+def _claimed_paths(units: Sequence) -> dict[str, int]:
+    """``{path: unit id}``: each unit's own path and the paths of the units it absorbed.
+
+    A predecessor inside another claimed path of the same unit adds nothing; a predecessor
+    claimed by several units (a split) goes to the unit with the lowest id.
+    """
+    from danvan.orgs.scope import _predecessor_paths
+
+    claims: dict[str, int] = {unit.path: unit.pk for unit in units}
+    own: dict[int, list[str]] = {unit.pk: [unit.path] for unit in units}
+    predecessors = _predecessor_paths({unit.pk for unit in units})
+    for unit_id in sorted(predecessors):
+        for path in sorted(predecessors[unit_id], key=len):
+            if path in claims or any(path.startswith(p) for p in own[unit_id]):
+                continue
+            claims[path] = unit_id
+            own[unit_id].append(path)
+    return claims
 
 
 def rate_by_subtree(

@@ -21,7 +21,7 @@ from danvan.initiatives.models import Initiative, Recognition, Status
 from danvan.initiatives.tests.factories import make_campaign, make_initiative
 from danvan.kpis import sources
 from danvan.kpis.models import Indicator
-from danvan.orgs.tests.factories import make_child
+from danvan.orgs.tests.factories import make_child, make_root
 from danvan.petitions import reception_services
 from danvan.petitions.models import Letter, Reception
 from danvan.petitions.tests.factories import clerk, make_letter
@@ -429,7 +429,8 @@ def test_sources_use_the_same_queries_for_2_or_20_units(key, django_assert_max_n
     compute = sources.get(key).compute
     with CaptureQueriesContext(connection) as few:
         small = compute([tree.province, communes[0]], START, END)
-    assert len(few) <= 4  # one query per depth, plus two for recurring deadlines
+    # one query per depth, one for merged units, plus two for recurring deadlines
+    assert len(few) <= 5
     with django_assert_max_num_queries(len(few)):
         large = compute([tree.province, *communes], START, END)
     assert set(large) == {tree.province.pk, *(c.pk for c in communes)}
@@ -500,3 +501,26 @@ def test_reports_prefill_own_figures_and_roll_back_up_to_the_subtree():
     assert (rate.numerator, rate.denominator, rate.value) == (1, 2, Decimal(50))
     participants = rollup.figure(top, f.indicator("activity_participants").pk)
     assert participants.value == 40
+
+
+def test_a_successor_counts_the_records_of_the_units_it_absorbed():
+    """Letters of a commune merged on 1/7/2025 count for the commune that replaced it, once."""
+    from danvan.orgs.models import UnitSuccession
+
+    tree = f.report_tree()
+    legacy_root = make_root(name="Tỉnh Cũ", code="L9", valid_from=None, valid_to=D(2025, 6, 30))
+    legacy_commune = make_child(legacy_root, name="Xã Cũ", valid_to=D(2025, 6, 30))
+    UnitSuccession.objects.create(
+        predecessor=legacy_root, successor=tree.province, date=D(2025, 7, 1)
+    )
+    UnitSuccession.objects.create(
+        predecessor=legacy_commune, successor=tree.commune_a, date=D(2025, 7, 1)
+    )
+    _letter(legacy_commune, D(2025, 2, 1))
+    _letter(tree.commune_a, D(2025, 2, 1))
+    figures = sources.get("petitions.received").compute(
+        [tree.province, tree.commune_a, tree.commune_b], START, END
+    )
+    assert figures[tree.commune_a.pk].value == 2
+    assert figures[tree.province.pk].value == 2  # the legacy letter once, not twice
+    assert figures[tree.commune_b.pk].value == 0
