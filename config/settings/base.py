@@ -206,6 +206,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets sharing a field name ("status", "kind") get names of their own.
     "ENUM_NAME_OVERRIDES": {
+        "IndicatorKindEnum": "danvan.kpis.models.IndicatorKind",
+        "TargetKindEnum": "danvan.kpis.models.TargetKind",
+        "TargetStatusEnum": "danvan.kpis.status.Status",
+        "PeriodKindEnum": "danvan.reports.models.PeriodKind",
+        "PeriodStatusEnum": "danvan.reports.models.PeriodStatus",
+        "ReportEventKindEnum": "danvan.reports.models.EventKind",
+        "ReportStateEnum": "danvan.reports.models.ReportState",
+        "RollupRuleEnum": "danvan.kpis.models.RollupRule",
         "UnitKindEnum": "danvan.orgs.models.UnitKind",
         "CampaignStatusEnum": "danvan.initiatives.models.CampaignStatus",
         "InitiativeStatusEnum": "danvan.initiatives.models.Status",

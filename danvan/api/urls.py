@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from danvan.api import citizen_views, initiative_views, plan_views, views
+from danvan.api import citizen_views, initiative_views, plan_views, report_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
@@ -171,4 +171,48 @@ urlpatterns = [
         plan_views.RequirementCoverageView.as_view(),
         name="api-requirement-coverage",
     ),
+    # Periodic reports and indicators: the catalogue, targets, periods, reports and their
+    # review, roll-ups and dashboard data (ids as str: JSON 404s, as above).
+    path("v1/indicators/", report_views.IndicatorListView.as_view(), name="api-indicator-list"),
+    path(
+        "v1/indicators/<str:id>/",
+        report_views.IndicatorDetailView.as_view(),
+        name="api-indicator-detail",
+    ),
+    path("v1/targets/", report_views.TargetListView.as_view(), name="api-target-list"),
+    path("v1/targets/<str:id>/", report_views.TargetDetailView.as_view(), name="api-target-detail"),
+    path("v1/report-periods/", report_views.PeriodListView.as_view(), name="api-period-list"),
+    path(
+        "v1/report-periods/<str:id>/",
+        report_views.PeriodDetailView.as_view(),
+        name="api-period-detail",
+    ),
+    path("v1/reports/", report_views.ReportListView.as_view(), name="api-report-list"),
+    path("v1/reports/<str:id>/", report_views.ReportDetailView.as_view(), name="api-report-detail"),
+    path(
+        "v1/reports/<str:id>/submit/",
+        report_views.ReportSubmitView.as_view(),
+        name="api-report-submit",
+    ),
+    path(
+        "v1/reports/<str:id>/accept/",
+        report_views.ReportAcceptView.as_view(),
+        name="api-report-accept",
+    ),
+    path(
+        "v1/reports/<str:id>/return/",
+        report_views.ReportReturnView.as_view(),
+        name="api-report-return",
+    ),
+    path(
+        "v1/reports/<str:id>/reopen/",
+        report_views.ReportReopenView.as_view(),
+        name="api-report-reopen",
+    ),
+    path(
+        "v1/reports/<str:id>/rollup/",
+        report_views.ReportRollupView.as_view(),
+        name="api-report-rollup",
+    ),
+    path("v1/dashboard/", report_views.DashboardView.as_view(), name="api-dashboard"),
 ]
