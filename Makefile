@@ -34,6 +34,7 @@ run: venv debian-run-deps ## migrate, load units and demo data, print logins, se
 	$(PY) manage.py load_demo_initiatives
 	$(PY) manage.py load_demo_citizens
 	$(PY) manage.py load_demo_plans
+	$(PY) manage.py load_demo_reports
 	bash scripts/run-dev.sh
 
 debian-run-deps: ## install Debian's gettext (compiles the Vietnamese catalogue) when missing
