@@ -13,6 +13,7 @@ from danvan.core import history
 from danvan.core.access import get_object_for
 from danvan.core.models import Notification
 from danvan.initiatives.dashboard import dashboard_for
+from danvan.kpis.home import kpi_card
 from danvan.orgs.selectors import subtree_counts
 from danvan.petitions.dashboard import dashboard_for as citizens_dashboard
 from danvan.plans.dashboard import plans_dashboard
@@ -32,6 +33,7 @@ def home(request):
         context["dvk_cards"] = dashboard_for(unit)
         context["citizens"] = citizens_dashboard(unit, request.user)
         context["plans_card"] = plans_dashboard(unit, request.user, timezone.localdate())
+        context["kpis_card"] = kpi_card(unit, request.user)
     return render(request, "core/home.html", context)
 
 

@@ -347,7 +347,7 @@ def save_report(
         raise ValidationError(errors)
     for name, raw in (header or {}).items():
         if name in HEADER_FIELDS:
-            setattr(report, name, raw if raw is not None else "")
+            setattr(report, name, raw if raw is not None or name == "signed_on" else "")
     if sections:
         rows = {row.key: row for row in report.sections.filter(revision=report.revision)}
         changed = []
