@@ -13,7 +13,6 @@ answers 400 with the messages by field (``<indicator code>.<part>`` for a bad fi
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,8 +49,9 @@ from danvan.kpis.models import (
     TargetKind,
 )
 from danvan.kpis.selectors import status_counts, status_of, targets_for
+from danvan.kpis.services import delete_target, save_target
 from danvan.kpis.status import Status
-from danvan.orgs.models import Unit, User
+from danvan.orgs.models import Unit
 from danvan.orgs.scope import ALL_ROLES, scope_for
 from danvan.reports import services
 from danvan.reports.models import (
@@ -216,33 +216,6 @@ def target_queryset(user) -> QuerySet:
         .select_related("indicator", "unit")
         .order_by("indicator__category", "indicator__order", "indicator__code", "unit__path", "pk")
     )
-
-
-# These two writes belong in ``danvan.kpis.services`` (save_target, delete_target) once it
-# exists; they check the same rule and model validation as the target pages.
-@transaction.atomic
-def save_target(target: Target, *, actor: User, data: dict) -> Target:
-    """Create or change a target: the caller must write for its unit (before and after)."""
-    if target.pk is not None and not actor.has_perm("kpis.change_target", target):
-        raise PermissionDenied
-    for name, value in data.items():
-        setattr(target, name, value)
-    if target.applies_to_kind is None:
-        target.applies_to_kind = ""
-    if not actor.has_perm("kpis.change_target", target):
-        raise PermissionDenied(_("You may not set targets for this unit."))
-    if target.pk is None:
-        target.created_by = actor
-    target.full_clean(exclude=["created_by", "plan"])
-    target.save()
-    return target
-
-
-@transaction.atomic
-def delete_target(target: Target, *, actor: User) -> None:
-    if not actor.has_perm("kpis.change_target", target):
-        raise PermissionDenied
-    target.delete()
 
 
 def target_data(request, target_id: int) -> dict:

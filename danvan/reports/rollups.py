@@ -29,7 +29,7 @@ from danvan.kpis.rollup import (
 )
 from danvan.orgs.models import Unit
 from danvan.orgs.scope import _predecessor_paths
-from danvan.reports.models import Period, Report, ReportState, ReportValue
+from danvan.reports.models import Period, Report, ReportValue
 from danvan.reports.services import _root_successors
 
 
@@ -212,6 +212,3 @@ def compile_sections(rollup: PeriodRollup, report_id: int) -> dict[str, str]:
         ]
         compiled[key] = "\n\n".join(parts)
     return compiled
-
-
-ACCEPTED = ReportState.ACCEPTED

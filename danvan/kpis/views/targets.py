@@ -25,7 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 from danvan.core.access import get_object_for
 from danvan.core.viewutils import add_form_errors, is_htmx
 from danvan.core.xlsx import Sheet, workbook_response
-from danvan.kpis import filters
+from danvan.kpis import filters, services
 from danvan.kpis.forms import TargetForm
 from danvan.kpis.models import Category, Indicator, Target, TargetKind
 from danvan.orgs.models import Unit
@@ -167,16 +167,12 @@ def _form(request, target: Target | None):
     )
 
 
-def _save(request, form: TargetForm, *, created: bool):
+def _save(request, form: TargetForm):
     """Save a valid form after checking the user writes over the chosen unit."""
     target = form.instance
-    if not request.user.has_perm(CHANGE, target):
-        raise PermissionDenied
-    if created:
-        target.created_by = request.user
     try:
         with transaction.atomic():
-            form.save()
+            services.save_target(target, actor=request.user)
     except ValidationError as exc:
         add_form_errors(form, exc)
     except IntegrityError:
@@ -200,7 +196,7 @@ def target_create(request):
             raise PermissionDenied
     form = _form(request, None)
     if request.method == "POST" and form.is_valid():
-        done = _save(request, form, created=True)
+        done = _save(request, form)
         if done is not None:
             return done
     return render(request, "kpis/target_form.html", {"form": form, "target": None})
@@ -223,7 +219,7 @@ def target_edit(request, pk: int):
     target = _writable(request, pk)
     form = _form(request, target)
     if request.method == "POST" and form.is_valid():
-        done = _save(request, form, created=False)
+        done = _save(request, form)
         if done is not None:
             return done
     return render(request, "kpis/target_form.html", {"form": form, "target": target})
@@ -234,7 +230,6 @@ def target_edit(request, pk: int):
 def target_delete(request, pk: int):
     target = _writable(request, pk)
     text = str(target)
-    with transaction.atomic():
-        target.delete()
+    services.delete_target(target, actor=request.user)
     messages.success(request, _("Removed the target: %(target)s.") % {"target": text})
     return redirect("kpis:target_list")
