@@ -7,6 +7,7 @@ pieces and a dict of errors keyed by the part that is wrong ("value", "numerator
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -31,11 +32,16 @@ class Checked:
         return self.value is None and self.numerator is None and self.denominator is None
 
 
+_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}\.\d{3}")
+
+
 def parse_number(text) -> Decimal | None:
     """A number as people type it: "1.234,5", "1234.5", "12,5", " 8 " (None when blank).
 
     A comma is a decimal comma; with both, the last one is the decimal separator; several dots
-    are thousands separators; a single dot is a decimal point.
+    are thousands separators, and so is a single dot followed by exactly three digits ("1.234"
+    is one thousand two hundred thirty-four, as Vietnamese is written and as danvan prints a
+    count); any other single dot is a decimal point ("12.5", "0.125").
 
     Raises ``ValueError`` when the text is not a number.
     """
@@ -56,7 +62,7 @@ def parse_number(text) -> Decimal | None:
             text = text.replace(",", "")
     elif "," in text:
         text = text.replace(",", ".")
-    elif text.count(".") > 1:
+    elif text.count(".") > 1 or _THOUSANDS.fullmatch(text):
         text = text.replace(".", "")
     try:
         number = Decimal(text)
