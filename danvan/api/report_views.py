@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -477,7 +477,7 @@ def report_permissions(user, report: Report) -> dict[str, bool]:
     writes = user.has_perm("reports.change_report", report)
     period_open = report.period.status == PeriodStatus.OPEN
     return {
-        "edit": writes and report.is_editable,
+        "edit": writes and report.is_editable and period_open,
         "submit": writes and report.is_editable and period_open,
         "review": report.state == ReportState.SUBMITTED
         and user.has_perm("reports.review_report", report),
@@ -671,7 +671,7 @@ class ReportDetailView(ApiView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if not report.is_editable:
-            response = state_conflict(report, _("edited"))
+            response = state_conflict(report, pgettext("report action", "edit"))
             response.data["lock_version"] = report.lock_version
             return response
         lock_version = data.pop("lock_version")
@@ -748,7 +748,7 @@ def _action_schema(operation_id: str, summary, description, request) -> dict:
 @extend_schema(tags=["reports"])
 class ReportSubmitView(ReportActionView):
     states = frozenset(EDITABLE_STATES)
-    action_label = gettext_lazy("submitted")
+    action_label = pgettext_lazy("report action", "submit")
     serializer_class = s.SubmitSerializer
 
     def fire(self, report, user, data):
@@ -774,7 +774,7 @@ class ReportSubmitView(ReportActionView):
 class ReportAcceptView(ReportActionView):
     perm = "reports.review_report"
     states = frozenset({ReportState.SUBMITTED})
-    action_label = gettext_lazy("accepted")
+    action_label = pgettext_lazy("report action", "accept")
     serializer_class = s.AcceptSerializer
 
     def fire(self, report, user, data):
@@ -800,7 +800,7 @@ class ReportAcceptView(ReportActionView):
 class ReportReturnView(ReportActionView):
     perm = "reports.review_report"
     states = frozenset({ReportState.SUBMITTED})
-    action_label = gettext_lazy("returned")
+    action_label = pgettext_lazy("report action", "return")
     serializer_class = s.ReturnSerializer
 
     def fire(self, report, user, data):
@@ -827,7 +827,7 @@ class ReportReturnView(ReportActionView):
 @extend_schema(tags=["reports"])
 class ReportReopenView(ReportActionView):
     states = frozenset({ReportState.ACCEPTED})
-    action_label = gettext_lazy("reopened")
+    action_label = pgettext_lazy("report action", "reopen")
     serializer_class = s.ReopenSerializer
 
     def fire(self, report, user, data):

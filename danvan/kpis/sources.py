@@ -21,9 +21,11 @@ rolling the reports up gives back the subtree figure exactly, with nothing count
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -114,17 +116,41 @@ def count_by_subtree(
     }
 
 
+_CLAIMS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("claims", default=None)
+
+
+@contextlib.contextmanager
+def shared_claims() -> Iterator[None]:
+    """Within the block, computing several sources over the same units reads the units'
+    absorbed paths once (opening a national period computes 15 sources over 3,355 units)."""
+    token = _CLAIMS.set({})
+    try:
+        yield
+    finally:
+        _CLAIMS.reset(token)
+
+
 def _claimed_paths(units: Sequence) -> dict[str, int]:
     """``{path: unit id}``: each unit's own path and the paths of the units it absorbed.
 
     A predecessor inside another claimed path of the same unit adds nothing; a predecessor
     claimed by several units (a split) goes to the unit with the lowest id.
     """
-    from danvan.orgs.scope import _predecessor_paths
+    cache = _CLAIMS.get()
+    if cache is None:
+        return _claim(units)
+    key = tuple(sorted((unit.pk, unit.path) for unit in units))
+    if key not in cache:
+        cache[key] = _claim(units)
+    return cache[key]
+
+
+def _claim(units: Sequence) -> dict[str, int]:
+    from danvan.orgs.scope import predecessor_paths
 
     claims: dict[str, int] = {unit.path: unit.pk for unit in units}
     own: dict[int, list[str]] = {unit.pk: [unit.path] for unit in units}
-    predecessors = _predecessor_paths({unit.pk for unit in units})
+    predecessors = predecessor_paths({unit.pk for unit in units})
     for unit_id in sorted(predecessors):
         for path in sorted(predecessors[unit_id], key=len):
             if path in claims or any(path.startswith(p) for p in own[unit_id]):

@@ -7,6 +7,7 @@ it absorbed). ``scope_for(user)`` is computed once per request object and cached
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -54,8 +55,11 @@ class Scope:
 EMPTY_SCOPE = Scope(is_global=False, grants=())
 
 
-def _predecessor_paths(unit_ids: set[int]) -> dict[int, set[str]]:
-    """Paths of every unit that (transitively) preceded each of ``unit_ids``."""
+def predecessor_paths(unit_ids: set[int]) -> dict[int, set[str]]:
+    """Paths of every unit that (transitively) preceded each of ``unit_ids``.
+
+    One query per link of the longest merger chain, and linear in the number of units and
+    links (a national period asks for every unit of the country at once)."""
     result: dict[int, set[str]] = {uid: set() for uid in unit_ids}
     frontier = {uid: {uid} for uid in unit_ids}
     seen: set[tuple[int, int]] = set()
@@ -63,18 +67,19 @@ def _predecessor_paths(unit_ids: set[int]) -> dict[int, set[str]]:
         wanted = set().union(*frontier.values()) if frontier else set()
         if not wanted:
             break
-        links = list(
-            UnitSuccession.objects.filter(successor_id__in=wanted).values_list(
-                "successor_id", "predecessor_id", "predecessor__path"
-            )
-        )
+        by_successor: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for successor_id, predecessor_id, path in UnitSuccession.objects.filter(
+            successor_id__in=wanted
+        ).values_list("successor_id", "predecessor_id", "predecessor__path"):
+            by_successor[successor_id].append((predecessor_id, path))
         next_frontier: dict[int, set[int]] = {}
         for root, members in frontier.items():
-            for successor_id, predecessor_id, path in links:
-                if successor_id in members and (root, predecessor_id) not in seen:
-                    seen.add((root, predecessor_id))
-                    result[root].add(path)
-                    next_frontier.setdefault(root, set()).add(predecessor_id)
+            for member in members:
+                for predecessor_id, path in by_successor.get(member, ()):
+                    if (root, predecessor_id) not in seen:
+                        seen.add((root, predecessor_id))
+                        result[root].add(path)
+                        next_frontier.setdefault(root, set()).add(predecessor_id)
         frontier = next_frontier
     return result
 
@@ -90,7 +95,7 @@ def scope_for(user) -> Scope:
     )
     is_global = user.is_superuser or any(role == Role.SYSTEM_ADMIN for role, _u, _p in memberships)
     grants: set[tuple[str, str]] = set()
-    predecessors = _predecessor_paths({unit_id for _r, unit_id, _p in memberships})
+    predecessors = predecessor_paths({unit_id for _r, unit_id, _p in memberships})
     for role, unit_id, path in memberships:
         grants.add((role, path))
         grants.update((role, old_path) for old_path in predecessors.get(unit_id, ()))

@@ -213,6 +213,13 @@ class Period(SearchableModel, TimeStampedModel):
     )
     remind_days = models.PositiveSmallIntegerField(_("remind this many days before"), default=5)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    opening_since = models.DateTimeField(
+        _("being opened since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set while a large period's drafts are created in the background."),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

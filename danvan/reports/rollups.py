@@ -28,7 +28,7 @@ from danvan.kpis.rollup import (
     roll_up,
 )
 from danvan.orgs.models import Unit
-from danvan.orgs.scope import _predecessor_paths
+from danvan.orgs.scope import predecessor_paths
 from danvan.reports.models import Period, Report, ReportValue
 from danvan.reports.services import _root_successors
 
@@ -103,7 +103,7 @@ def period_rollup(
         ]
     reports = Report.objects.filter(period=period)
     if root is not None:
-        paths = {root.path} | _predecessor_paths({root.pk}).get(root.pk, set())
+        paths = {root.path} | predecessor_paths({root.pk}).get(root.pk, set())
         query = Q()
         for path in paths:
             query |= Q(unit__path__startswith=path)

@@ -6,7 +6,8 @@
   the owner unit (a national period: system administrators).
 - A report: seen by any role over its unit (so the levels above see it too). Written and
   submitted by write roles held **at the report's own unit** (a province officer does not
-  type a commune's report). Accepted or returned by a reviewer or leader **above** it;
+  type a commune's report). Accepted or returned by a reviewer or leader **above** it
+  (for a province merged on 1/7/2025: of the province that absorbed it);
   the report of the period's owner (the top of the roll-up) is signed off by its own leader.
   A system administrator may do everything.
 Views answer 404 when a ``view_*`` permission fails; the services check the same rules.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import rules
 
-from danvan.orgs.models import Role, Unit
+from danvan.orgs.models import Role, Unit, UnitSuccession
 from danvan.orgs.scope import ALL_ROLES, REVIEW_ROLES, WRITE_ROLES, scope_for
 
 
@@ -35,16 +36,23 @@ def writes_at(user, unit: Unit | None) -> bool:
 
 
 def reviews_above(user, unit: Unit | None) -> bool:
-    """A reviewer or leader role over a strict ancestor of ``unit``."""
+    """A reviewer or leader role over a strict ancestor of ``unit``; for a closed top-level
+    unit (a province merged on 1/7/2025), over the unit that absorbed it, since its report
+    rolls up there."""
     if unit is None:
         return False
     scope = scope_for(user)
     if scope.is_global:
         return True
-    return any(
-        unit.path.startswith(prefix) and len(prefix) < len(unit.path)
-        for prefix in scope.prefixes(REVIEW_ROLES)
+    prefixes = scope.prefixes(REVIEW_ROLES)
+    if any(unit.path.startswith(p) and len(p) < len(unit.path) for p in prefixes):
+        return True
+    if len(unit.path) != Unit.steplen or unit.valid_to is None:
+        return False
+    successors = Unit.objects.filter(
+        pk__in=UnitSuccession.objects.filter(predecessor=unit).values("successor")
     )
+    return any(scope.covers(successor, REVIEW_ROLES) for successor in successors)
 
 
 @rules.predicate

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from danvan.kpis import sources
 from danvan.kpis.models import Indicator
 from danvan.kpis.rollup import Entry, nearest_parents
 from danvan.orgs.models import Membership, Unit, UnitSuccession, User
-from danvan.orgs.scope import REVIEW_ROLES, WRITE_ROLES
+from danvan.orgs.scope import REVIEW_ROLES, WRITE_ROLES, predecessor_paths
 from danvan.reports import validation
 from danvan.reports.models import (
     EDITABLE_STATES,
@@ -118,11 +118,20 @@ def save_form_version(
 def reporting_units(period: Period) -> list[Unit]:
     """The units that must report: the owner, and every unit of the form's kinds below it that
     exists on the period's as-of date (a unit merged before then reports through its
-    successor)."""
+    successor). A province's period as of a day before the 1/7/2025 merger also takes the
+    units of the provinces it absorbed that existed on that day: their reports roll up
+    through it."""
     kinds = period.form_version.unit_kinds
     qs = Unit.objects.valid_on(period.end_date).filter(kind__in=kinds)
     if period.owner_id is not None:
-        qs = qs.filter(path__startswith=period.owner.path)
+        owner = period.owner
+        prefixes = [owner.path]
+        if len(owner.path) == Unit.steplen:
+            prefixes += sorted(predecessor_paths({owner.pk}).get(owner.pk, ()))
+        query = Q()
+        for prefix in prefixes:
+            query |= Q(path__startswith=prefix)
+        qs = qs.filter(query)
     units = list(qs.order_by("path"))
     if period.owner_id is not None and all(unit.pk != period.owner_id for unit in units):
         units.insert(0, period.owner)
@@ -196,6 +205,36 @@ def open_period(period: Period, *, actor: User) -> int:
     return len(created)
 
 
+# A period with more reporting units than this is opened by the background worker (a national
+# period, 3,355 units, takes about 16 s on SQLite: too long for a request).
+OPEN_IN_BACKGROUND_ABOVE = 300
+
+
+def request_open(period: Period, *, actor: User) -> int | None:
+    """Open ``period`` now, or queue it for the background worker when it is large.
+
+    Returns how many drafts were created, or ``None`` when the opening was queued; meanwhile
+    ``period.opening_since`` is set and a second request is refused."""
+    from danvan.reports import tasks
+
+    _require(actor, "reports.change_period", period)
+    if period.status == PeriodStatus.CLOSED:
+        raise ValidationError(_("This period is closed."))
+    if period.opening_since is not None:
+        raise ValidationError(_("This period is already being opened in the background."))
+    if len(reporting_units(period)) <= OPEN_IN_BACKGROUND_ABOVE:
+        return open_period(period, actor=actor)
+    with transaction.atomic():
+        taken = Period.objects.filter(pk=period.pk, opening_since__isnull=True).update(
+            opening_since=timezone.now()
+        )
+        if not taken:
+            raise ValidationError(_("This period is already being opened in the background."))
+        transaction.on_commit(lambda: tasks.open_period_in_background.enqueue(period.pk, actor.pk))
+    period.refresh_from_db(fields=["opening_since"])
+    return None
+
+
 def prefill_computed(period: Period, reports: Iterable[Report] | None = None) -> int:
     """(Re)compute the computed fields of the period's editable reports.
 
@@ -232,11 +271,16 @@ def prefill_computed(period: Period, reports: Iterable[Report] | None = None) ->
         )
     }
     to_create, to_update = [], []
+    with sources.shared_claims():
+        computed = {
+            indicator.pk: source.compute(units, period.start_date, period.end_date)
+            for indicator in fields
+            if (source := sources.get(indicator.source_key)) is not None
+        }
     for indicator in fields:
-        source = sources.get(indicator.source_key)
-        if source is None:
+        subtree = computed.get(indicator.pk)
+        if subtree is None:
             continue
-        subtree = source.compute(units, period.start_date, period.end_date)
         per_report = {by_unit[unit_id]: entry for unit_id, entry in subtree.items()}
         own = sources.own_figures(per_report, children)
         for report in editable:
@@ -270,7 +314,9 @@ def prefill_computed(period: Period, reports: Iterable[Report] | None = None) ->
 
 def _entry_values(indicator: Indicator, entry: Entry) -> dict:
     if indicator.is_rate:
-        value = entry.numerator / entry.denominator * indicator.scale if entry.denominator else None
+        if not entry.denominator:  # nothing to count yet: missing, never 0/0
+            return {"value": None, "numerator": None, "denominator": None}
+        value = entry.numerator / entry.denominator * indicator.scale
         return {"value": value, "numerator": entry.numerator, "denominator": entry.denominator}
     return {"value": entry.value, "numerator": None, "denominator": None}
 
@@ -321,6 +367,8 @@ def save_report(
     _require(actor, "reports.change_report", report)
     if not report.is_editable:
         raise ValidationError(_("Only a draft or a returned report can be changed."))
+    if report.period.status == PeriodStatus.CLOSED:
+        raise ValidationError(_("This period is closed."))
     if report.lock_version != lock_version:
         raise StaleReportError(report)
     errors: dict[str, list[str]] = {}

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from danvan.reports.models import Generation, GenerationFormat, GenerationStatus, Report
@@ -96,3 +97,42 @@ def generate_file(generation_id: int) -> str:
         finished_at=timezone.now(),
     )
     return GenerationStatus.DONE
+
+
+@task()
+def open_period_in_background(period_id: int, actor_id: int) -> int:
+    """Open a large period (``services.request_open`` queued it): create the drafts, tell the
+    user who asked, and clear the period's "being opened" mark whatever happens."""
+    from danvan.core.notify import notify
+    from danvan.orgs.models import User
+    from danvan.reports import services
+    from danvan.reports.models import Period
+
+    period = Period.objects.get(pk=period_id)
+    actor = User.objects.get(pk=actor_id)
+    try:
+        created = services.open_period(period, actor=actor)
+    except Exception as exc:
+        logger.warning("opening period %s failed", period_id, exc_info=True)
+        notify(
+            users=[actor],
+            text=_("Opening “%(period)s” failed: %(error)s")
+            % {"period": period.name, "error": " ".join(getattr(exc, "messages", [str(exc)]))},
+            url=period.get_absolute_url(),
+            email=False,
+        )
+        return 0
+    finally:
+        Period.objects.filter(pk=period_id).update(opening_since=None)
+    notify(
+        users=[actor],
+        text=ngettext(
+            "“%(period)s” is open: %(n)s draft report was created.",
+            "“%(period)s” is open: %(n)s draft reports were created.",
+            created,
+        )
+        % {"period": period.name, "n": created},
+        url=period.get_absolute_url(),
+        email=False,
+    )
+    return created

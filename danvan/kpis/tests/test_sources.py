@@ -483,6 +483,9 @@ def test_reports_prefill_own_figures_and_roll_back_up_to_the_subtree():
     assert own == {"province": 2, "department": 1, "commune_a": 3, "commune_b": 1}
     on_time = _value(period, tree.province, "letters_resolved_on_time")
     assert (on_time.numerator, on_time.denominator) == (0, 1)
+    # commune B resolved nothing: its rate is missing, not 0/0 (which no one could save back)
+    nothing = _value(period, tree.commune_b, "letters_resolved_on_time")
+    assert (nothing.value, nothing.numerator, nothing.denominator) == (None, None, None)
     assert _value(period, tree.commune_b, "activity_participants").value == 25
     assert _value(period, tree.province, "activity_participants").value == 15
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from danvan.core.models import Notification
@@ -214,6 +214,61 @@ def test_open_creates_drafts_and_says_how_many(client):
     assert period.status == PeriodStatus.OPEN
     assert Report.objects.filter(period=period).count() == 4
     assert "4 draft reports were created" in response.content.decode()
+
+
+def test_a_large_period_opens_in_the_background_and_tells_who_asked(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "OPEN_IN_BACKGROUND_ABOVE", 2)  # the tree has 4 reporters
+    tree = f.report_tree()
+    period = f.make_period(tree.province)
+    officer = f.officer(tree.province)
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+    url = reverse("reports:period_open", args=[period.pk])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(url, follow=True)
+    page = response.content.decode()
+    assert "being opened in the background" in page
+    period.refresh_from_db()
+    assert period.opening_since is not None
+    assert period.status == PeriodStatus.DRAFT and not period.reports.exists()
+    # while it runs, the page polls and offers no second opening; a second request is refused
+    assert 'data-testid="period-opening"' in page
+    assert 'data-testid="open-period"' not in page
+    again = client.post(url, follow=True).content.decode()
+    assert "already being opened" in again
+    # the worker runs
+    assert len(queued) == 1
+    with translation.override("en"):
+        queued[0]()
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.OPEN and period.opening_since is None
+    assert period.reports.count() == 4
+    assert Notification.objects.filter(
+        user=officer, text__contains="4 draft reports were created"
+    ).exists()
+    assert (
+        'data-testid="period-opening"' not in client.get(period.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_failed_background_opening_clears_the_mark_and_says_why(monkeypatch):
+    from danvan.reports import tasks
+
+    tree = f.report_tree()
+    period = f.make_period(tree.province)
+    officer = f.officer(tree.province)
+    Period.objects.filter(pk=period.pk).update(opening_since=timezone.now())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "open_period", broken)
+    assert tasks.open_period_in_background.call(period.pk, officer.pk) == 0
+    period.refresh_from_db()
+    assert period.opening_since is None and period.status == PeriodStatus.DRAFT
+    assert Notification.objects.filter(user=officer, text__contains="disk full").exists()
 
 
 def test_close_then_open_is_refused(client):

@@ -4,7 +4,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from danvan.core.models import Notification
 from danvan.reports.models import EventKind, Report, ReportEvent
@@ -109,11 +109,17 @@ def test_submitted_accepted_and_closed_periods_are_left_alone(setup):
 def test_the_command_runs_the_scan_for_a_given_day(setup):
     out = StringIO()
     call_command(
-        "send_report_reminders", "--date", (DUE - dt.timedelta(days=5)).isoformat(), stdout=out
+        "send_report_reminders", "--on", (DUE - dt.timedelta(days=5)).isoformat(), stdout=out
     )
     assert "3 reminded, 0 escalated" in out.getvalue()
     out = StringIO()
     call_command(
-        "send_report_reminders", "--date", (DUE - dt.timedelta(days=5)).isoformat(), stdout=out
+        "send_report_reminders", "--on", (DUE - dt.timedelta(days=5)).isoformat(), stdout=out
     )
     assert "0 reminded, 0 escalated" in out.getvalue()
+
+
+def test_the_command_refuses_a_day_it_cannot_read(setup):
+    with pytest.raises(CommandError):
+        call_command("send_report_reminders", "--on", "31/10/2026", stdout=StringIO())
+    assert not Report.objects.filter(last_reminded_on__isnull=False).exists()

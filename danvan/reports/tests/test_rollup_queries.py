@@ -113,8 +113,8 @@ def test_a_legacy_provinces_2024_report_rolls_up_through_its_successor():
     assert services.parent_report(f.report_of(period, legacy_commune)).unit == legacy
 
     f.accepted(f.report_of(period, legacy_commune), {LETTERS: 4, POOR: (30, 100)})
-    # signed off centrally: see the report (a successor's reviewer is not "above" it)
-    accept_some(period, [legacy], {LETTERS: 1, POOR: (10, 100)}, actor=f.system_admin())
+    # the merged province's report is signed off by the province that absorbed it
+    accept_some(period, [legacy], {LETTERS: 1, POOR: (10, 100)}, actor=f.reviewer(province))
     f.accepted(f.report_of(period, commune), {LETTERS: 5, POOR: (20, 200)})
 
     rollup = period_rollup(period, province)
@@ -136,19 +136,31 @@ def test_a_legacy_provinces_2024_report_rolls_up_through_its_successor():
 def test_a_successor_owned_period_before_the_merger_rolls_the_legacy_reports_up():
     """A period owned by the successor, as of a day before the merger: the legacy units
     report in it and their figures reach the successor's report."""
-    province, _commune, legacy, legacy_commune = legacy_tree()
+    province, commune, legacy, legacy_commune = legacy_tree()
     period = f.make_period(province, year=2024, name="Báo cáo năm 2024 của tỉnh")
     services.open_period(period, actor=f.officer(province))
-    # the legacy units' reports (created here if opening did not make them)
-    for unit in (legacy, legacy_commune):
-        Report.objects.get_or_create(period=period, unit=unit)
+    units = set(Report.objects.filter(period=period).values_list("unit_id", flat=True))
+    assert units == {province.pk, commune.pk, legacy.pk, legacy_commune.pk}
     f.accepted(f.report_of(period, legacy_commune), {LETTERS: 4})
-    accept_some(period, [legacy], {LETTERS: 1}, actor=f.system_admin())
+    accept_some(period, [legacy], {LETTERS: 1}, actor=f.reviewer(province))
     rollup, count = queries(lambda: period_rollup(period, province))
     figure = rollup.figure(rollup.root_id, f.indicator(LETTERS).pk)
     assert (figure.value, figure.reporters) == (Decimal(5), 2)
     assert any(row.state == ReportState.ACCEPTED for row in rollup.children(rollup.root_id))
     assert count <= 6
+
+
+def test_only_the_absorbing_provinces_reviewers_sign_off_a_merged_provinces_report():
+    province, _commune, legacy, _legacy_commune = legacy_tree()
+    other, _units = province_with(1, "Khác")
+    period = f.make_period(province, year=2024, name="Báo cáo năm 2024 của tỉnh")
+    services.open_period(period, actor=f.officer(province))
+    report = f.report_of(period, legacy)
+    f.fill(report, {LETTERS: 1}, actor=f.officer(province))
+    f.submit(report)
+    assert f.reviewer(province).has_perm("reports.review_report", report)
+    assert not f.reviewer(other).has_perm("reports.review_report", report)
+    assert not f.officer(province).has_perm("reports.review_report", report)
 
 
 def test_a_party_cell_under_a_commune_does_not_report():

@@ -208,12 +208,20 @@ def test_the_period_owners_own_report_is_signed_off_by_its_leader():
     assert report.reviewed_by == f.leader(tree.province)
 
 
-def test_a_closed_period_refuses_submit_and_reopen():
+def test_a_closed_period_refuses_edit_submit_and_reopen():
     tree = f.report_tree()
     period = f.open_period(tree)
     draft = f.report_of(period, tree.commune_a)
     done = f.accepted(f.report_of(period, tree.commune_b), {"people_contributions": 1})
     services.close_period(period, actor=f.officer(tree.province))
+    with pytest.raises(ValidationError):
+        services.save_report(
+            draft,
+            actor=f.officer(tree.commune_a),
+            lock_version=draft.lock_version,
+            sections={"results": "muộn"},
+        )
+    assert draft.sections.get(key="results", revision=1).body == ""
     with pytest.raises(ValidationError):
         services.submit(draft, actor=f.officer(tree.commune_a))
     with pytest.raises(ValidationError):

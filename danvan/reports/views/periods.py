@@ -227,10 +227,19 @@ def period_open(request, pk: int):
     if not request.user.has_perm(CHANGE, period):
         raise PermissionDenied
     try:
-        created = services.open_period(period, actor=request.user)
+        created = services.request_open(period, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        if created is None:
+            messages.info(
+                request,
+                _(
+                    "The period is being opened in the background: its draft reports appear "
+                    "here in a minute, and you will get a notification."
+                ),
+            )
+            return redirect(period)
         messages.success(
             request,
             ngettext(

@@ -29,7 +29,7 @@ from danvan.reports.forms import (
     stored_figures,
     typed_figures,
 )
-from danvan.reports.models import Report, ReportState, ReportValue, ValueSource
+from danvan.reports.models import PeriodStatus, Report, ReportState, ReportValue, ValueSource
 from danvan.reports.validation import parse_number
 
 VIEW = "reports.view_report"
@@ -169,11 +169,13 @@ def _detail_context(request, report: Report, **extra) -> dict:
         "figure_comments": comments.get(FIGURES_KEY, []),
         "events": list(report.events.select_related("actor")[:50]),
         "revisions": _revisions(report),
-        "can_edit": can_write and report.is_editable,
+        "can_edit": can_write and editable,
         "can_submit": can_write and editable,
         "can_review": report.state == ReportState.SUBMITTED and user.has_perm(REVIEW, report),
-        "can_reopen": can_write and report.state == ReportState.ACCEPTED,
-        "can_refresh": can_write and report.is_editable,
+        "can_reopen": can_write
+        and report.state == ReportState.ACCEPTED
+        and report.period.status != PeriodStatus.CLOSED,
+        "can_refresh": can_write and editable,
         "has_children": _has_children(report),
         "has_output_panel": _has_output_panel(),
         "review_rows": _review_rows(report, extra.pop("review_typed", {})),

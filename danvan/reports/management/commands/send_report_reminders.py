@@ -1,9 +1,10 @@
 """Remind units before their report is due and escalate late ones (run once a day)."""
 
-from django.core.management.base import BaseCommand
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from danvan.core.params import date_param
 from danvan.reports.reminders import send_reminders
 
 
@@ -11,10 +12,20 @@ class Command(BaseCommand):
     help = "Remind units whose report is due soon and escalate the late ones. Idempotent per day."
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="Run as if today were this day (yyyy-mm-dd).")
+        parser.add_argument(
+            "--on",
+            help="Treat this day (YYYY-MM-DD) as today; by default the local date.",
+        )
 
     def handle(self, *args, **options):
-        today = date_param(options, "date") or timezone.localdate()
+        today = timezone.localdate()
+        if options.get("on"):
+            try:
+                today = dt.date.fromisoformat(options["on"])
+            except ValueError as exc:
+                raise CommandError(
+                    f"--on must be a date as YYYY-MM-DD, not {options['on']!r}."
+                ) from exc
         count = send_reminders(today)
         self.stdout.write(
             f"{today:%d/%m/%Y}: {count.reminded} reminded, {count.escalated} escalated."
