@@ -218,3 +218,23 @@ def test_the_code_is_locked_once_a_form_uses_the_indicator(client):
     client.post(reverse("kpis:indicator_edit", args=[free.pk]), _data(code="free_two"))
     free.refresh_from_db()
     assert free.code == "free_two"
+
+
+def test_the_service_refuses_to_rename_a_used_code_and_to_let_others_write():
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from danvan.kpis import services
+
+    used = f.indicator("poor_households")
+    used.code = "renamed"
+    with pytest.raises(ValidationError) as refused:
+        services.save_indicator(used, actor=f.system_admin())
+    assert "code" in refused.value.error_dict
+    assert Indicator.objects.filter(code="poor_households").exists()
+    tree = f.report_tree()
+    fresh = Indicator(code="new_one", name="Mới", kind="count", category="policy")
+    with pytest.raises(PermissionDenied):
+        services.save_indicator(fresh, actor=f.leader(tree.province))
+    assert not Indicator.objects.filter(code="new_one").exists()
+    services.save_indicator(fresh, actor=f.system_admin())
+    assert Indicator.objects.get(code="new_one").name == "Mới"

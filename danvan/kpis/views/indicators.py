@@ -12,13 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from danvan.core.viewutils import add_form_errors, is_htmx
-from danvan.kpis import filters, sources
+from danvan.kpis import filters, services, sources
 from danvan.kpis.forms import IndicatorForm
 from danvan.kpis.models import (
     Category,
@@ -152,21 +151,16 @@ def indicator_detail(request, pk: int):
     return render(request, "kpis/indicator_detail.html", context)
 
 
-def _is_used(indicator: Indicator) -> bool:
-    return indicator.form_fields.exists() or indicator.report_values.exists()
-
-
 def _edit(request, indicator: Indicator | None):
     if not request.user.has_perm(CHANGE):
         raise PermissionDenied
-    locked = indicator is not None and _is_used(indicator)
+    locked = indicator is not None and services.indicator_in_use(indicator)
     form = IndicatorForm(
         request.POST or None, instance=indicator or Indicator(), code_locked=locked
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                saved = form.save()
+            saved = services.save_indicator(form.save(commit=False), actor=request.user)
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
