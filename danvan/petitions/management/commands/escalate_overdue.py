@@ -1,9 +1,8 @@
 """Escalate newly overdue letters to the unit above (run daily from cron)."""
 
-import datetime as dt
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from danvan.core.commands import add_on_argument, on_date
 from danvan.petitions import services
 
 
@@ -17,19 +16,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--on",
-            help="Treat this day (YYYY-MM-DD) as today; by default the local date.",
-        )
+        add_on_argument(parser)
 
     def handle(self, *args, **options):
-        on = None
-        if options.get("on"):
-            try:
-                on = dt.date.fromisoformat(options["on"])
-            except ValueError as exc:
-                raise CommandError(
-                    f"--on must be a date as YYYY-MM-DD, not {options['on']!r}."
-                ) from exc
+        on = on_date(options)
         count = services.escalate_overdue(on=on)
         self.stdout.write(self.style.SUCCESS(f"Escalated {count} overdue letter(s)."))

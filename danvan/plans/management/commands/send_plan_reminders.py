@@ -1,9 +1,8 @@
 """Remind units of plan tasks falling due, escalate overdue ones (run daily from cron)."""
 
-import datetime as dt
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from danvan.core.commands import add_on_argument, on_date
 from danvan.plans.reminders import REMIND_DAYS, send_reminders
 
 
@@ -20,19 +19,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--on",
-            help="Treat this day (YYYY-MM-DD) as today; by default the local date.",
-        )
+        add_on_argument(parser)
 
     def handle(self, *args, **options):
-        on = None
-        if options.get("on"):
-            try:
-                on = dt.date.fromisoformat(options["on"])
-            except ValueError as exc:
-                raise CommandError(
-                    f"--on must be a date as YYYY-MM-DD, not {options['on']!r}."
-                ) from exc
+        on = on_date(options)
         summary = send_reminders(on=on)
         self.stdout.write(self.style.SUCCESS(str(summary)))

@@ -1,10 +1,9 @@
 """Remind units before their report is due and escalate late ones (run once a day)."""
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from danvan.core.commands import add_on_argument, on_date
 from danvan.reports.reminders import send_reminders
 
 
@@ -12,20 +11,10 @@ class Command(BaseCommand):
     help = "Remind units whose report is due soon and escalate the late ones. Idempotent per day."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--on",
-            help="Treat this day (YYYY-MM-DD) as today; by default the local date.",
-        )
+        add_on_argument(parser)
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
-        if options.get("on"):
-            try:
-                today = dt.date.fromisoformat(options["on"])
-            except ValueError as exc:
-                raise CommandError(
-                    f"--on must be a date as YYYY-MM-DD, not {options['on']!r}."
-                ) from exc
+        today = on_date(options) or timezone.localdate()
         count = send_reminders(today)
         self.stdout.write(
             f"{today:%d/%m/%Y}: {count.reminded} reminded, {count.escalated} escalated."
