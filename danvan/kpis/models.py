@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.core.models import SearchableModel, SearchQuerySet, TimeStampedModel
@@ -108,7 +109,10 @@ class Indicator(SearchableModel, TimeStampedModel):
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     source = models.CharField(
-        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+        pgettext_lazy("figure source", "source"),
+        max_length=10,
+        choices=Source.choices,
+        default=Source.MANUAL,
     )
     source_key = models.CharField(
         _("computed source"),

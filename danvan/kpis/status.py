@@ -20,11 +20,12 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
     MET = "met", _("Met")
-    ON_TRACK = "on_track", _("On track")
+    ON_TRACK = "on_track", pgettext_lazy("target status", "On track")
     AT_RISK = "at_risk", _("At risk")
     MISSED = "missed", _("Missed")
     NO_DATA = "no_data", _("No data")

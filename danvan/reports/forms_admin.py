@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from danvan.core.forms import BootstrapMixin
 from danvan.orgs.models import UnitKind
@@ -76,7 +77,9 @@ SectionFormSet = forms.formset_factory(
 
 class FieldForm(BootstrapMixin, forms.Form):
     indicator = forms.TypedChoiceField(label=_("Indicator"), coerce=int)
-    required = forms.BooleanField(label=_("Required"), required=False)
+    required = forms.BooleanField(
+        label=pgettext_lazy("mandatory field", "Required"), required=False
+    )
     section_key = forms.ChoiceField(label=_("Shown under"), required=False)
 
     def __init__(self, *args, indicator_choices, section_choices, **kwargs):

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.core.models import SearchableModel, SearchQuerySet, TimeStampedModel
@@ -193,9 +194,11 @@ class Period(SearchableModel, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    start_date = models.DateField(_("from"))
+    start_date = models.DateField(pgettext_lazy("period start", "from"))
     end_date = models.DateField(_("as of"), help_text=_("The figures are counted up to this day."))
-    due_date = models.DateField(_("due"), help_text=_("e.g. 01/11: reports are due on this day."))
+    due_date = models.DateField(
+        pgettext_lazy("report due", "due"), help_text=_("e.g. 01/11: reports are due on this day.")
+    )
     owner = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -264,7 +267,7 @@ class ReportState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for changes")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
 
 
 EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED})
@@ -407,10 +410,13 @@ class ReportValue(models.Model):
     denominator = models.DecimalField(
         _("denominator"), max_digits=20, decimal_places=4, null=True, blank=True
     )
-    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    rank = models.PositiveIntegerField(pgettext_lazy("index rank", "rank"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     source = models.CharField(
-        _("source"), max_length=10, choices=ValueSource.choices, default=ValueSource.MANUAL
+        pgettext_lazy("figure source", "source"),
+        max_length=10,
+        choices=ValueSource.choices,
+        default=ValueSource.MANUAL,
     )
     computed_value = models.DecimalField(
         _("computed value"),
@@ -475,7 +481,7 @@ class EventKind(models.TextChoices):
     SAVED = "saved", _("Saved")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
     REOPENED = "reopened", _("Reopened for a correction")
     REMINDED = "reminded", _("Reminded")
     ESCALATED = "escalated", _("Escalated")
@@ -514,7 +520,7 @@ class GenerationFormat(models.TextChoices):
 
 class GenerationStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("file generation", "Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 

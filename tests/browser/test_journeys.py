@@ -68,7 +68,7 @@ def test_commune_officer_sees_own_dashboard_and_not_another_commune(
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.url.rstrip("/") == live_server.url
     assert page.locator("h1").inner_text() == "Phường Nha Trang"
-    assert page.get_by_text("Tổng quan").first.is_visible()
+    assert page.get_by_role("link", name="Tổng quan").first.is_visible()
 
     response = page.goto(
         f"{live_server.url}{reverse('orgs:unit_members', args=[tree.commune_b.pk])}"

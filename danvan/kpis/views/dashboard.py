@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.vary import vary_on_headers
 
 from danvan.core.coverage import visible_root
@@ -196,7 +197,7 @@ def dashboard_export(request):
                 title=_("Trend"),
                 caption=f"{unit.name} · {indicator.display_name}",
                 headers=[
-                    _("Period"),
+                    pgettext("report period", "Period"),
                     _("As of"),
                     _("Value"),
                     _("Units with data"),
