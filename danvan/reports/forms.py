@@ -92,11 +92,20 @@ class ReportHeaderForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Report
         fields = ["number", "place", "signed_on", "signer_name", "signer_title", "recipients"]
-        widgets = {"signed_on": DateInput(), "recipients": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "signed_on": DateInput(),
+            # "TM. ỦY BAN NHÂN DÂN" above "CHỦ TỊCH": a one-line input would join the lines
+            "signer_title": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+    def clean_signer_title(self) -> str:
+        lines = (self.cleaned_data.get("signer_title") or "").splitlines()
+        return "\n".join(line.strip() for line in lines if line.strip())
 
     def header(self) -> dict:
         """The header for ``services.save_report``. An empty date is left out: the service

@@ -128,6 +128,21 @@ def test_edit_saves_header_sections_and_figures(client, setup):
     assert 'value="1234"' in html
 
 
+def test_a_two_line_signer_title_survives_the_edit_page(client, setup):
+    tree, period = setup
+    report = f.report_of(period, tree.commune_a)
+    report.signer_title = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    report.save(update_fields=["signer_title"])
+    client.force_login(f.officer(tree.commune_a))
+    html = client.get(_url("report_edit", report)).content.decode()
+    # shown in a text area, lines kept (an input would join them on the next save)
+    assert 'name="signer_title"' in html and "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH</textarea>" in html
+    data = _edit_data(report, signer_title="TM. ỦY BAN NHÂN DÂN\r\nCHỦ TỊCH")
+    assert client.post(_url("report_edit", report), data).status_code == 302
+    report.refresh_from_db()
+    assert report.signer_title == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+
+
 def test_field_errors_show_beside_each_figure_and_keep_everything_typed(client, setup):
     tree, period = setup
     report = f.report_of(period, tree.commune_a)
