@@ -238,3 +238,49 @@ def test_open_fill_return_correct_accept_roll_up_and_download_word(
     assert money.format(total) in text
     assert "khánh hòa" in text.casefold()
     r_context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_report_pages_fit_a_phone_without_scrolling_sideways(
+    browser,  # noqa: F811
+    live_server,
+    tree,
+    commune_a_officer,
+):
+    """Wide tables scroll inside their own box; the page itself never scrolls sideways."""
+    from danvan.kpis.models import Target, TargetKind
+
+    period = f.open_period(tree.province)
+    report = f.accepted(
+        f.report_of(period, tree.commune_a), {"letters_received": 3, "poor_households": (4, 100)}
+    )
+    Target.objects.create(
+        indicator=f.indicator("poor_households"),
+        unit=tree.province,
+        applies_to_kind="commune",
+        kind=TargetKind.HORIZON,
+        year=2030,
+        comparator="lte",
+        value=Decimal(8),
+    )
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    log_in(tab, live_server, "commune_a_officer")
+    for path in (
+        reverse("kpis:dashboard"),
+        reverse("kpis:target_list"),
+        reverse("kpis:indicator_list"),
+        reverse("reports:period_list"),
+        period.get_absolute_url(),
+        reverse("reports:report_detail", args=[report.pk]),
+    ):
+        tab.goto(f"{live_server.url}{path}")
+        tab.wait_for_load_state("networkidle")
+        widths = tab.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], (path, widths)
+    context.close()
