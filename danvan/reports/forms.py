@@ -108,12 +108,8 @@ class ReportHeaderForm(BootstrapMixin, forms.ModelForm):
         return "\n".join(line.strip() for line in lines if line.strip())
 
     def header(self) -> dict:
-        """The header for ``services.save_report``. An empty date is left out: the service
-        writes "" for None, which a date column refuses (so a date cannot be cleared yet)."""
-        header = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        if header["signed_on"] is None:
-            del header["signed_on"]
-        return header
+        """The header for ``services.save_report`` (an emptied date clears it)."""
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
 def as_input(number: Decimal | int | None) -> str:

@@ -143,6 +143,20 @@ def test_a_two_line_signer_title_survives_the_edit_page(client, setup):
     assert report.signer_title == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
 
 
+def test_the_signing_date_can_be_set_and_cleared(client, setup):
+    tree, period = setup
+    report = f.report_of(period, tree.commune_a)
+    client.force_login(f.officer(tree.commune_a))
+    data = _edit_data(report, signed_on="2026-10-29")
+    assert client.post(_url("report_edit", report), data).status_code == 302
+    report.refresh_from_db()
+    assert report.signed_on == dt.date(2026, 10, 29)
+    data = _edit_data(report, signed_on="")
+    assert client.post(_url("report_edit", report), data).status_code == 302
+    report.refresh_from_db()
+    assert report.signed_on is None
+
+
 def test_field_errors_show_beside_each_figure_and_keep_everything_typed(client, setup):
     tree, period = setup
     report = f.report_of(period, tree.commune_a)
