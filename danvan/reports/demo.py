@@ -139,6 +139,19 @@ YEAR_TARGETS = [
 OPEN_YEAR = 2026
 
 
+# Invented signers for the demo reports.
+SIGNERS = (
+    "Nguyễn Văn An",
+    "Trần Thị Lan",
+    "Lê Văn Cường",
+    "Phạm Thị Hà",
+    "Hoàng Văn Dũng",
+    "Võ Thị Thảo",
+    "Đặng Văn Minh",
+    "Bùi Thị Hồng",
+)
+
+
 class DemoError(Exception):
     """What the demo needs is missing (units or the Khánh Hòa demo)."""
 
@@ -700,9 +713,11 @@ class _Builder:
         symbol = "BC-UBND" if unit.kind == UnitKind.COMMUNE else "BC-SNV"
         if unit.pk == self.city.pk:
             symbol = "BC-UBND"
-        number = random.Random(f"no-{period.pk}-{unit.pk}").randint(40, 480)  # noqa: S311
+        seeded = random.Random(f"no-{period.pk}-{unit.pk}")  # noqa: S311
+        number = seeded.randint(40, 480)
         return {
             "number": f"{number}/{symbol}",
+            "signer_name": seeded.choice(SIGNERS),
             "place": "Đà Nẵng" if unit.kind != UnitKind.COMMUNE else unit.short_name or unit.name,
             "signed_on": period.due_date - dt.timedelta(days=3),
             "signer_title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
