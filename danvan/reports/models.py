@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -190,6 +191,10 @@ class PeriodQuerySet(SearchQuerySet):
         )
 
 
+# How long a background opening may take before the "being opened" mark is ignored.
+OPENING_GIVES_UP_AFTER = dt.timedelta(minutes=30)
+
+
 class Period(SearchableModel, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
@@ -257,6 +262,15 @@ class Period(SearchableModel, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status == PeriodStatus.OPEN
+
+    @property
+    def is_being_opened(self) -> bool:
+        """Queued or running in the background; a mark older than ``OPENING_GIVES_UP_AFTER``
+        is a worker that died, and the period may be opened again."""
+        return (
+            self.opening_since is not None
+            and timezone.now() - self.opening_since < OPENING_GIVES_UP_AFTER
+        )
 
     @property
     def is_overdue(self) -> bool:

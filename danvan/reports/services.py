@@ -28,6 +28,7 @@ from danvan.orgs.scope import REVIEW_ROLES, WRITE_ROLES, predecessor_paths
 from danvan.reports import validation
 from danvan.reports.models import (
     EDITABLE_STATES,
+    OPENING_GIVES_UP_AFTER,
     EventKind,
     FormField,
     FormVersion,
@@ -220,14 +221,14 @@ def request_open(period: Period, *, actor: User) -> int | None:
     _require(actor, "reports.change_period", period)
     if period.status == PeriodStatus.CLOSED:
         raise ValidationError(_("This period is closed."))
-    if period.opening_since is not None:
+    if period.is_being_opened:
         raise ValidationError(_("This period is already being opened in the background."))
     if len(reporting_units(period)) <= OPEN_IN_BACKGROUND_ABOVE:
         return open_period(period, actor=actor)
+    now = timezone.now()
     with transaction.atomic():
-        taken = Period.objects.filter(pk=period.pk, opening_since__isnull=True).update(
-            opening_since=timezone.now()
-        )
+        free = Q(opening_since__isnull=True) | Q(opening_since__lt=now - OPENING_GIVES_UP_AFTER)
+        taken = Period.objects.filter(free, pk=period.pk).update(opening_since=now)
         if not taken:
             raise ValidationError(_("This period is already being opened in the background."))
         transaction.on_commit(lambda: tasks.open_period_in_background.enqueue(period.pk, actor.pk))

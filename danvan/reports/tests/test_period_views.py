@@ -253,6 +253,26 @@ def test_a_large_period_opens_in_the_background_and_tells_who_asked(
     )
 
 
+def test_an_opening_whose_worker_died_can_be_asked_again(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from danvan.reports.models import OPENING_GIVES_UP_AFTER
+
+    monkeypatch.setattr(services, "OPEN_IN_BACKGROUND_ABOVE", 2)
+    tree = f.report_tree()
+    period = f.make_period(tree.province)
+    stuck = timezone.now() - OPENING_GIVES_UP_AFTER - dt.timedelta(minutes=1)
+    Period.objects.filter(pk=period.pk).update(opening_since=stuck)
+    client.force_login(f.officer(tree.province))
+    page = client.get(period.get_absolute_url()).content.decode()
+    assert 'data-testid="open-period"' in page and 'data-testid="period-opening"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:period_open", args=[period.pk]))
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.OPEN and period.opening_since is None
+    assert period.reports.count() == 4
+
+
 def test_a_failed_background_opening_clears_the_mark_and_says_why(monkeypatch):
     from danvan.reports import tasks
 
