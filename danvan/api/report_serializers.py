@@ -242,6 +242,10 @@ class PeriodSerializer(serializers.ModelSerializer):
     )
     form = serializers.SerializerMethodField(help_text=_("The form and version reported on."))
     is_overdue = serializers.BooleanField(read_only=True)
+    is_being_opened = serializers.BooleanField(
+        read_only=True,
+        help_text=_("Its drafts are being created in the background (after an `open`)."),
+    )
     completeness = serializers.SerializerMethodField(
         help_text=_("How many of the reports the caller may see are in each state.")
     )
@@ -265,6 +269,7 @@ class PeriodSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "opened_at",
+            "is_being_opened",
             "completeness",
             "url",
             "web_url",

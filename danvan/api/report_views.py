@@ -433,12 +433,104 @@ class PeriodDetailView(ApiView):
         },
     )
     def get(self, request, id):
+        return period_detail_response(request, id)
+
+
+def period_detail_response(request, period_id: int, code: int = status.HTTP_200_OK) -> Response:
+    period = get_or_404(
+        request.user, period_queryset(request.user), period_id, perm="reports.view_period"
+    )
+    fields = period.form_version.fields.select_related("indicator").order_by("order", "pk")
+    context = {"request": request, "form_fields": list(fields)}
+    return Response(s.PeriodDetailSerializer(period, context=context).data, status=code)
+
+
+PERIOD_NOT_NOW = OpenApiResponse(
+    CodedErrorSerializer,
+    description=gettext_lazy(
+        "The period is closed, or not open, or already being opened (`code` `invalid_transition`)."
+    ),
+)
+
+
+class PeriodActionView(ApiView):
+    """``report-periods/{id}/open|close/``: for write roles over the period's owner unit."""
+
+    parser_classes = [JSONParser]
+
+    def period_for(self, request, id) -> Period:
         period = get_or_404(
-            request.user, period_queryset(request.user), id, perm="reports.view_period"
+            request.user, Period.objects.select_related("owner"), id, perm="reports.view_period"
         )
-        fields = period.form_version.fields.select_related("indicator").order_by("order", "pk")
-        context = {"request": request, "form_fields": list(fields)}
-        return Response(s.PeriodDetailSerializer(period, context=context).data)
+        if not request.user.has_perm("reports.change_period", period):
+            raise PermissionDenied
+        return period
+
+
+@extend_schema(tags=["report periods"])
+class PeriodOpenView(PeriodActionView):
+    @extend_schema(
+        operation_id="report_periods_open",
+        summary=gettext_lazy("Open a report period"),
+        description=gettext_lazy(
+            "Create a draft report, pre-filled with the computed figures, for every unit that "
+            "must report (again: only for units added since). Up to 300 units this happens "
+            "at once (200); a larger period is opened by the background worker (202, with "
+            "`is_being_opened` true until it is done; read the period again to follow it)."
+        ),
+        parameters=[PERIOD_ID],
+        request=None,
+        responses={
+            200: s.PeriodDetailSerializer,
+            202: s.PeriodDetailSerializer,
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND["period"],
+            409: PERIOD_NOT_NOW,
+        },
+    )
+    def post(self, request, id):
+        period = self.period_for(request, id)
+        if period.status == PeriodStatus.CLOSED or period.is_being_opened:
+            return conflict_response(
+                _("This period is closed.")
+                if period.status == PeriodStatus.CLOSED
+                else _("This period is already being opened in the background."),
+                "invalid_transition",
+            )
+        try:
+            created = services.request_open(period, actor=request.user)
+        except DjangoValidationError as exc:
+            return service_error(exc)
+        code = status.HTTP_202_ACCEPTED if created is None else status.HTTP_200_OK
+        return period_detail_response(request, period.pk, code)
+
+
+@extend_schema(tags=["report periods"])
+class PeriodCloseView(PeriodActionView):
+    @extend_schema(
+        operation_id="report_periods_close",
+        summary=gettext_lazy("Close a report period"),
+        description=gettext_lazy(
+            "Close an open period: its reports can no longer be edited, submitted or "
+            "corrected (accepted ones stay rolled up)."
+        ),
+        parameters=[PERIOD_ID],
+        request=None,
+        responses={
+            200: s.PeriodDetailSerializer,
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND["period"],
+            409: PERIOD_NOT_NOW,
+        },
+    )
+    def post(self, request, id):
+        period = self.period_for(request, id)
+        if period.status != PeriodStatus.OPEN:
+            return conflict_response(_("The period is not open."), "invalid_transition")
+        services.close_period(period, actor=request.user)
+        return period_detail_response(request, period.pk)
 
 
 # --- Reports --------------------------------------------------------------------------------

@@ -187,6 +187,16 @@ urlpatterns = [
         report_views.PeriodDetailView.as_view(),
         name="api-period-detail",
     ),
+    path(
+        "v1/report-periods/<str:id>/open/",
+        report_views.PeriodOpenView.as_view(),
+        name="api-period-open",
+    ),
+    path(
+        "v1/report-periods/<str:id>/close/",
+        report_views.PeriodCloseView.as_view(),
+        name="api-period-close",
+    ),
     path("v1/reports/", report_views.ReportListView.as_view(), name="api-report-list"),
     path("v1/reports/<str:id>/", report_views.ReportDetailView.as_view(), name="api-report-detail"),
     path(

@@ -270,6 +270,54 @@ def test_period_list_uses_a_fixed_number_of_queries(tree, django_assert_max_num_
         assert ok(client.get(reverse("api-period-list")))["count"] == 5
 
 
+def test_a_period_is_opened_and_closed_by_write_roles_over_its_owner(tree):
+    period = f.make_period(tree.province)
+    open_url = reverse("api-period-open", args=[period.pk])
+    close_url = reverse("api-period-close", args=[period.pk])
+    # a commune sees the province's period but may not open it; another province does not see it
+    assert client_for(f.officer(tree.commune_a)).post(open_url).status_code == 403
+    other = f.report_tree("Tỉnh Khác")
+    assert client_for(f.officer(other.province)).post(open_url).status_code == 404
+    assert client_for(f.reviewer(tree.province)).post(open_url).status_code == 403
+    assert not period.reports.exists()
+
+    officer = client_for(f.officer(tree.province))
+    data = ok(officer.post(open_url))
+    assert (data["status"], data["is_being_opened"]) == ("open", False)
+    assert sum(data["completeness"].values()) >= 4
+    assert period.reports.count() == 4
+    # opening again creates nothing more
+    assert ok(officer.post(open_url))["status"] == "open"
+    assert period.reports.count() == 4
+
+    assert client_for(f.officer(tree.commune_a)).post(close_url).status_code == 403
+    assert ok(officer.post(close_url))["status"] == "closed"
+    again = officer.post(open_url)
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    assert officer.post(close_url).status_code == 409
+
+
+def test_a_large_period_is_opened_in_the_background_through_the_api(
+    tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    from danvan.reports import services
+
+    monkeypatch.setattr(services, "OPEN_IN_BACKGROUND_ABOVE", 2)
+    period = f.make_period(tree.province)
+    officer = client_for(f.officer(tree.province))
+    url = reverse("api-period-open", args=[period.pk])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        data = ok(officer.post(url), 202)
+    assert data["is_being_opened"] is True and data["status"] == "draft"
+    busy = officer.post(url)
+    assert busy.status_code == 409 and busy.json()["code"] == "invalid_transition"
+    for callback in queued:
+        callback()
+    data = ok(officer.get(reverse("api-period-detail", args=[period.pk])))
+    assert (data["status"], data["is_being_opened"]) == ("open", False)
+    assert period.reports.count() == 4
+
+
 # --- Reports: reading ---------------------------------------------------------------------
 
 
@@ -692,6 +740,8 @@ def test_the_schema_lists_the_report_endpoints(api):
         "/api/v1/targets/{id}/",
         "/api/v1/report-periods/",
         "/api/v1/report-periods/{id}/",
+        "/api/v1/report-periods/{id}/open/",
+        "/api/v1/report-periods/{id}/close/",
         "/api/v1/reports/",
         "/api/v1/reports/{id}/",
         "/api/v1/reports/{id}/submit/",
