@@ -16,7 +16,6 @@ Not a timed test: figures only.
 import itertools
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -31,9 +30,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from benchtools import measure  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 N_INITIATIVES = 20_000
 AGENCIES_PER_COMMUNE = 3  # in the biggest province: Front, a mass organisation, a party cell
@@ -121,19 +120,6 @@ ACTIONS = {
     "rewarded": "reward",
     "discontinued": "discontinue",
 }
-
-
-def measure(fn, repeat=5):
-    """(result, median seconds, queries of one run)."""
-    samples = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        samples.append(time.perf_counter() - start)
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return result, statistics.median(samples), len(ctx.captured_queries)
 
 
 def build(devnull):

@@ -21,9 +21,7 @@ import datetime as dt
 import functools
 import logging
 import os
-import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -38,6 +36,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from benchtools import database, machine, measure  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
@@ -96,49 +95,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as models.new_tracking_cod
 def folded(text: str) -> str:
     """``fold`` of a recurring piece of text, computed once (the pieces repeat a lot)."""
     return fold(text)
-
-
-def measure(fn, repeat=5):
-    """(result, median seconds, queries of one run)."""
-    samples = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        samples.append(time.perf_counter() - start)
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return result, statistics.median(samples), len(ctx.captured_queries)
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            cpu = next(
-                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    memory = ""
-    try:
-        with open("/proc/meminfo", encoding="utf-8") as handle:
-            kb = int(next(line for line in handle if line.startswith("MemTotal")).split()[1])
-            memory = f", {kb / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
-    system = f"{platform.platform()}; Python {platform.python_version()}"
-    return f"{cpu}, {os.cpu_count()} CPUs{memory}; {system}"
-
-
-def database() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-        else:
-            cursor.execute("SELECT sqlite_version()")
-        version = cursor.fetchone()[0]
-    return f"{connection.vendor} {version}"
 
 
 def pick(rng, table: dict[str, int]) -> str:

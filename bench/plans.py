@@ -19,11 +19,10 @@ figures only. ``BENCH_REPEAT=3`` runs each case fewer times.
 """
 
 import datetime as dt
+import functools
 import logging
 import os
-import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -38,52 +37,18 @@ import django  # noqa: E402
 
 django.setup()
 
+import benchtools  # noqa: E402
+from benchtools import database, machine  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 SEED = 20_261_015
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+measure = functools.partial(benchtools.measure, repeat=REPEAT)
 MET_SHARE = 0.60  # party committees that held the themed meeting in the window
 INBOX_TASKS = 200  # tasks in the busy commune's inbox
 OTHER_TASKS = 2_000  # tasks of the other communes of its province (noise)
-
-
-def measure(fn, repeat=REPEAT):
-    """(result, median seconds, queries of one run)."""
-    samples = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        samples.append(time.perf_counter() - start)
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return result, statistics.median(samples), len(ctx.captured_queries)
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            cpu = next(
-                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs; {platform.platform()}; Python {platform.python_version()}"
-    )
-
-
-def database() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-        else:
-            cursor.execute("SELECT sqlite_version()")
-        version = cursor.fetchone()[0]
-    return f"{connection.vendor} {version}"
 
 
 def month_before(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -28,11 +28,10 @@ fewer times.
 """
 
 import datetime as dt
+import functools
 import logging
 import os
-import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -48,12 +47,15 @@ import django  # noqa: E402
 
 django.setup()
 
+import benchtools  # noqa: E402
+from benchtools import database, machine  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 SEED = 20_261_101
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+measure = functools.partial(benchtools.measure, repeat=REPEAT)
 ACCEPTED_SHARE = 0.90  # commune reports accepted; every province report is
 EMPTY_SHARE = 0.07  # figures left empty (missing, never zero)
 FOUR = Decimal("0.0001")
@@ -70,43 +72,6 @@ GROUP BY v.indicator_id
 """
 PROVINCE_JOIN = "JOIN orgs_unit u ON u.id = r.unit_id"
 PROVINCE_WHERE = "AND u.path LIKE %s"
-
-
-def measure(fn, repeat=REPEAT):
-    """(result, median seconds, queries of one run)."""
-    samples = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        samples.append(time.perf_counter() - start)
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return result, statistics.median(samples), len(ctx.captured_queries)
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            cpu = next(
-                line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs; {platform.platform()}; Python {platform.python_version()}"
-    )
-
-
-def database() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-        else:
-            cursor.execute("SELECT sqlite_version()")
-        version = cursor.fetchone()[0]
-    return f"{connection.vendor} {version}"
 
 
 # ------------------------------------------------------------------ the data
