@@ -491,13 +491,6 @@ class PeriodOpenView(PeriodActionView):
     )
     def post(self, request, id):
         period = self.period_for(request, id)
-        if period.status == PeriodStatus.CLOSED or period.is_being_opened:
-            return conflict_response(
-                _("This period is closed.")
-                if period.status == PeriodStatus.CLOSED
-                else _("This period is already being opened in the background."),
-                "invalid_transition",
-            )
         try:
             created = services.request_open(period, actor=request.user)
         except DjangoValidationError as exc:
@@ -527,9 +520,10 @@ class PeriodCloseView(PeriodActionView):
     )
     def post(self, request, id):
         period = self.period_for(request, id)
-        if period.status != PeriodStatus.OPEN:
-            return conflict_response(_("The period is not open."), "invalid_transition")
-        services.close_period(period, actor=request.user)
+        try:
+            services.close_period(period, actor=request.user)
+        except DjangoValidationError as exc:
+            return service_error(exc)
         return period_detail_response(request, period.pk)
 
 

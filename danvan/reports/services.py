@@ -220,9 +220,12 @@ def request_open(period: Period, *, actor: User) -> int | None:
 
     _require(actor, "reports.change_period", period)
     if period.status == PeriodStatus.CLOSED:
-        raise ValidationError(_("This period is closed."))
+        raise ValidationError(_("This period is closed."), code="invalid_transition")
     if period.is_being_opened:
-        raise ValidationError(_("This period is already being opened in the background."))
+        raise ValidationError(
+            _("This period is already being opened in the background."),
+            code="invalid_transition",
+        )
     if len(reporting_units(period)) <= OPEN_IN_BACKGROUND_ABOVE:
         return open_period(period, actor=actor)
     now = timezone.now()
@@ -230,7 +233,10 @@ def request_open(period: Period, *, actor: User) -> int | None:
         free = Q(opening_since__isnull=True) | Q(opening_since__lt=now - OPENING_GIVES_UP_AFTER)
         taken = Period.objects.filter(free, pk=period.pk).update(opening_since=now)
         if not taken:
-            raise ValidationError(_("This period is already being opened in the background."))
+            raise ValidationError(
+                _("This period is already being opened in the background."),
+                code="invalid_transition",
+            )
         transaction.on_commit(lambda: tasks.open_period_in_background.enqueue(period.pk, actor.pk))
     period.refresh_from_db(fields=["opening_since"])
     return None
@@ -325,6 +331,8 @@ def _entry_values(indicator: Indicator, entry: Entry) -> dict:
 @transaction.atomic
 def close_period(period: Period, *, actor: User) -> None:
     _require(actor, "reports.change_period", period)
+    if period.status != PeriodStatus.OPEN:
+        raise ValidationError(_("The period is not open."), code="invalid_transition")
     period.status = PeriodStatus.CLOSED
     period.save(update_fields=["status", "updated_at"])
 

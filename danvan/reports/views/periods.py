@@ -258,8 +258,14 @@ def period_close(request, pk: int):
     period = _visible(request, pk)
     if not request.user.has_perm(CHANGE, period):
         raise PermissionDenied
-    services.close_period(period, actor=request.user)
-    messages.success(request, _("The period is closed: its reports can no longer be submitted."))
+    try:
+        services.close_period(period, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The period is closed: its reports can no longer be submitted.")
+        )
     return redirect(period)
 
 
